@@ -1,0 +1,142 @@
+/**
+ * A dialect: capability flags plus the pieces that differ per database (SQLAlchemy:
+ * `DefaultDialect`). Shared code asks `dialect.capabilities.supportsReturning`, never the name.
+ */
+import type { DBAPIError } from "../../util/errors.js";
+import type { CompiledStatement } from "../../sql/compiled.js";
+import { SqlCompiler, type CompileOptions } from "../../sql/compiler.js";
+import type { TypeCompiler } from "../../sql/type-compiler.js";
+import type { Processor, TypeDialect, TypeEngine } from "../../sql/types/type-engine.js";
+import type { Compilable, CompilerDialect } from "../../sql/visitor.js";
+import type { ConnectArgs, DriverConnection } from "./driver.js";
+
+export interface DialectCapabilities {
+  supportsInsertReturning: boolean;
+  supportsUpdateReturning: boolean;
+  supportsDeleteReturning: boolean;
+  supportsMultiRowInsert: boolean;
+  supportsNativeBoolean: boolean;
+  supportsNativeEnum: boolean;
+  supportsNativeUuid: boolean;
+  supportsNativeInterval: boolean;
+  supportsTransactionalDdl: boolean;
+  supportsSavepoints: boolean;
+  supportsServerSideCursors: boolean;
+  supportsDistinctOn: boolean;
+  supportsIlike: boolean;
+  supportsFullOuterJoin: boolean;
+  supportsNullsOrdering: boolean;
+  supportsForUpdate: boolean;
+  supportsSchemas: boolean;
+  /** ALTER TABLE … ADD CONSTRAINT for foreign keys (SQLite cannot). */
+  supportsAlterAddConstraint: boolean;
+  supportsCheckConstraints: boolean;
+  maxIdentifierLength: number;
+  [flag: string]: boolean | number;
+}
+
+export type IsolationLevel = "READ UNCOMMITTED" | "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE" | "AUTOCOMMIT";
+
+/** A statement or DDL element to compile: DDL elements carry `isDdl = true`. */
+type CompilableNode = Compilable & { readonly isDdl?: boolean };
+
+export abstract class Dialect implements CompilerDialect, TypeDialect {
+  abstract readonly name: string;
+  /** The npm package of the driver, for messages. */
+  abstract readonly driverPackage: string;
+  abstract readonly capabilities: DialectCapabilities;
+  abstract readonly typeCompiler: TypeCompiler;
+  /** The statement compiler class (SQLAlchemy: `statement_compiler`). */
+  abstract readonly StatementCompiler: new (dialect: any, options?: CompileOptions) => SqlCompiler;
+  /** The DDL compiler class; compiles elements with `isDdl`. */
+  abstract readonly DdlCompiler: new (dialect: any, options?: CompileOptions) => { compileStatement(stmt: any): CompiledStatement };
+  /** Words that must be quoted when used as identifiers. */
+  protected abstract readonly reservedWords: ReadonlySet<string>;
+  /** Opening and closing identifier quote. */
+  protected readonly quoteChar: string = '"';
+  /** Default isolation level name the server starts transactions with. */
+  abstract readonly defaultIsolationLevel: IsolationLevel;
+
+  private quoted = new Map<string, string>();
+  private bindCache = new WeakMap<TypeEngine<any>, Processor | null>();
+  private resultCache = new WeakMap<TypeEngine<any>, Processor | null>();
+
+  compile(stmt: CompilableNode, options?: CompileOptions): CompiledStatement {
+    if (stmt.isDdl) return new this.DdlCompiler(this, options).compileStatement(stmt);
+    return new this.StatementCompiler(this, options).compileStatement(stmt as any);
+  }
+
+  /** Quotes a name when it is reserved, not lower case, or not a plain identifier. Cached. */
+  quoteIdentifier(name: string): string {
+    let q = this.quoted.get(name);
+    if (q === undefined) {
+      q = this.needsQuote(name) ? this.forceQuote(name) : name;
+      this.quoted.set(name, q);
+    }
+    return q;
+  }
+  protected needsQuote(name: string): boolean {
+    return !/^[a-z_][a-z0-9_$]*$/.test(name) || this.reservedWords.has(name);
+  }
+  /** Always quotes, doubling embedded quote characters. */
+  forceQuote(name: string): string {
+    const c = this.quoteChar;
+    return c + name.split(c).join(c + c) + c;
+  }
+
+  /** The implementation of a generic type on this dialect (SQLAlchemy: `colspecs`); default: itself. */
+  implFor(type: TypeEngine<any>): TypeEngine<any> {
+    return type;
+  }
+  /** JS → driver conversion for a type, looked up once per type. */
+  bindProcessorFor(type: TypeEngine<any>): Processor | null {
+    let p = this.bindCache.get(type);
+    if (p === undefined) {
+      p = this.implFor(type).bindProcessor(this);
+      this.bindCache.set(type, p);
+    }
+    return p;
+  }
+  /** Driver → JS conversion for a type, looked up once per type. */
+  resultProcessorFor(type: TypeEngine<any>): Processor | null {
+    let p = this.resultCache.get(type);
+    if (p === undefined) {
+      p = this.implFor(type).resultProcessor(this);
+      this.resultCache.set(type, p);
+    }
+    return p;
+  }
+
+  /** Opens a driver connection; rejects with MissingDriverError when the package is absent. */
+  abstract connect(args: ConnectArgs): Promise<DriverConnection>;
+  /** Wraps a driver error in the DBAPIError hierarchy. */
+  abstract translateError(err: unknown, statement: string | null, params: unknown): DBAPIError;
+  /** True when a driver error means the connection is no longer usable. */
+  abstract isDisconnect(err: unknown): boolean;
+
+  // ---- transactions: the SQL each database wants ----
+  async doBegin(conn: DriverConnection): Promise<void> {
+    await conn.run("BEGIN");
+  }
+  async doCommit(conn: DriverConnection): Promise<void> {
+    await conn.run("COMMIT");
+  }
+  async doRollback(conn: DriverConnection): Promise<void> {
+    await conn.run("ROLLBACK");
+  }
+  async doSavepoint(conn: DriverConnection, name: string): Promise<void> {
+    await conn.run("SAVEPOINT " + this.quoteIdentifier(name));
+  }
+  async doReleaseSavepoint(conn: DriverConnection, name: string): Promise<void> {
+    await conn.run("RELEASE SAVEPOINT " + this.quoteIdentifier(name));
+  }
+  async doRollbackToSavepoint(conn: DriverConnection, name: string): Promise<void> {
+    await conn.run("ROLLBACK TO SAVEPOINT " + this.quoteIdentifier(name));
+  }
+  /** Sets the isolation level for the connection's next transactions ("AUTOCOMMIT" included). */
+  abstract setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void>;
+  /** Reads the connection's current isolation level. */
+  abstract getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel>;
+  /** Whether a table exists (for createAll's checkFirst). */
+  abstract hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean>;
+}

@@ -1,0 +1,4 @@
+/** Mysql DDL compiler. (Stub: owned by the schema work.) */
+import { SqlCompiler } from "../../sql/compiler.js";
+
+export class MysqlDdlCompiler extends SqlCompiler {}

@@ -1,0 +1,76 @@
+import { ANSI_RESERVED } from "../base/reserved.js";
+import { Dialect, type DialectCapabilities, type IsolationLevel } from "../base/dialect.js";
+import type { ConnectArgs, DriverConnection } from "../base/driver.js";
+import type { TypeEngine } from "../../sql/types/type-engine.js";
+import { MysqlCompiler } from "./compiler.js";
+import { MysqlDdlCompiler } from "./ddl-compiler.js";
+import * as driver from "./driver.js";
+import { isDisconnect, translateError } from "./errors.js";
+import { implFor, MysqlTypeCompiler } from "./types.js";
+
+const RESERVED = new Set([
+  ...ANSI_RESERVED,
+  ...("accessible add alter before bigint blob by call cascade change char character condition continue convert " +
+    "database databases day_hour dec decimal declare delayed describe div double each elseif enclosed escaped exit " +
+    "explain float force fulltext generated get high_priority if ignore infile inout int integer interval iterate " +
+    "keys kill leave linear lines load lock long loop low_priority match maxvalue mod modifies numeric optimize option " +
+    "optionally out outfile partition precision procedure purge range read reads real regexp release rename repeat " +
+    "replace require resignal restrict return revoke rlike schema schemas separator show signal smallint spatial " +
+    "specific sql sqlexception sqlstate sqlwarning ssl starting stored straight_join terminated tinyint trigger undo " +
+    "unlock unsigned usage use utc_date utc_time utc_timestamp varbinary varchar varying virtual while write xor " +
+    "year_month zerofill").split(" "),
+]);
+
+/** MySQL and MariaDB through mysql2 (SQLAlchemy: `MySQLDialect_pymysql`). */
+export class MysqlDialect extends Dialect {
+  readonly name = "mysql";
+  readonly driverPackage = "mysql2";
+  readonly capabilities: DialectCapabilities = {
+    supportsInsertReturning: true,
+    supportsUpdateReturning: false,
+    supportsDeleteReturning: true,
+    supportsMultiRowInsert: true,
+    supportsNativeBoolean: false,
+    supportsNativeEnum: true,
+    supportsNativeUuid: false,
+    supportsNativeInterval: false,
+    supportsTransactionalDdl: false,
+    supportsSavepoints: true,
+    supportsServerSideCursors: true,
+    supportsDistinctOn: false,
+    supportsIlike: false,
+    supportsFullOuterJoin: false,
+    supportsNullsOrdering: false,
+    supportsForUpdate: true,
+    supportsSchemas: true,
+    supportsAlterAddConstraint: true,
+    supportsCheckConstraints: true,
+    maxIdentifierLength: 64,
+  };
+  readonly typeCompiler = new MysqlTypeCompiler("mysql");
+  readonly StatementCompiler = MysqlCompiler;
+  readonly DdlCompiler = MysqlDdlCompiler as any;
+  protected readonly reservedWords = RESERVED;
+  readonly defaultIsolationLevel: IsolationLevel = "REPEATABLE READ";
+  protected override readonly quoteChar = "`";
+  /** True once connected to MariaDB (RETURNING on INSERT/DELETE since 10.5); set by the driver at first connect. */
+  isMariaDB = true;
+
+  override implFor(type: TypeEngine<any>): TypeEngine<any> {
+    return implFor(type);
+  }
+  connect(args: ConnectArgs): Promise<DriverConnection> {
+    return driver.connect(args);
+  }
+  translateError = translateError;
+  isDisconnect = isDisconnect;
+  setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void> {
+    return driver.setIsolationLevel(conn, level);
+  }
+  getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel> {
+    return driver.getIsolationLevel(conn);
+  }
+  hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
+    return driver.hasTable(conn, name, schema);
+  }
+}

@@ -1,0 +1,1 @@
+export { MysqlDialect } from "./dialect.js";

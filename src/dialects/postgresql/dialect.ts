@@ -1,0 +1,62 @@
+import { ANSI_RESERVED } from "../base/reserved.js";
+import { Dialect, type DialectCapabilities, type IsolationLevel } from "../base/dialect.js";
+import type { ConnectArgs, DriverConnection } from "../base/driver.js";
+import type { TypeEngine } from "../../sql/types/type-engine.js";
+import { PostgresCompiler } from "./compiler.js";
+import { PostgresDdlCompiler } from "./ddl-compiler.js";
+import * as driver from "./driver.js";
+import { isDisconnect, translateError } from "./errors.js";
+import { implFor, PostgresTypeCompiler } from "./types.js";
+
+const RESERVED = new Set([...ANSI_RESERVED, "current_catalog", "fetch", "freeze", "grant", "ilike", "isnull", "notnull", "similar", "verbose"]);
+
+/** PostgreSQL through pg (SQLAlchemy: `PGDialect_psycopg2`). */
+export class PostgresDialect extends Dialect {
+  readonly name = "postgresql";
+  readonly driverPackage = "pg";
+  readonly capabilities: DialectCapabilities = {
+    supportsInsertReturning: true,
+    supportsUpdateReturning: true,
+    supportsDeleteReturning: true,
+    supportsMultiRowInsert: true,
+    supportsNativeBoolean: true,
+    supportsNativeEnum: true,
+    supportsNativeUuid: true,
+    supportsNativeInterval: true,
+    supportsTransactionalDdl: true,
+    supportsSavepoints: true,
+    supportsServerSideCursors: true,
+    supportsDistinctOn: true,
+    supportsIlike: true,
+    supportsFullOuterJoin: true,
+    supportsNullsOrdering: true,
+    supportsForUpdate: true,
+    supportsSchemas: true,
+    supportsAlterAddConstraint: true,
+    supportsCheckConstraints: true,
+    maxIdentifierLength: 63,
+  };
+  readonly typeCompiler = new PostgresTypeCompiler("postgresql");
+  readonly StatementCompiler = PostgresCompiler;
+  readonly DdlCompiler = PostgresDdlCompiler as any;
+  protected readonly reservedWords = RESERVED;
+  readonly defaultIsolationLevel: IsolationLevel = "READ COMMITTED";
+
+  override implFor(type: TypeEngine<any>): TypeEngine<any> {
+    return implFor(type);
+  }
+  connect(args: ConnectArgs): Promise<DriverConnection> {
+    return driver.connect(args);
+  }
+  translateError = translateError;
+  isDisconnect = isDisconnect;
+  setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void> {
+    return driver.setIsolationLevel(conn, level);
+  }
+  getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel> {
+    return driver.getIsolationLevel(conn);
+  }
+  hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
+    return driver.hasTable(conn, name, schema);
+  }
+}

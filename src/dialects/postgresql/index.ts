@@ -1,0 +1,1 @@
+export { PostgresDialect } from "./dialect.js";

@@ -1,0 +1,62 @@
+import { ANSI_RESERVED } from "../base/reserved.js";
+import { Dialect, type DialectCapabilities, type IsolationLevel } from "../base/dialect.js";
+import type { ConnectArgs, DriverConnection } from "../base/driver.js";
+import type { TypeEngine } from "../../sql/types/type-engine.js";
+import { SqliteCompiler } from "./compiler.js";
+import { SqliteDdlCompiler } from "./ddl-compiler.js";
+import * as driver from "./driver.js";
+import { isDisconnect, translateError } from "./errors.js";
+import { implFor, SqliteTypeCompiler } from "./types.js";
+
+const RESERVED = new Set([...ANSI_RESERVED, "abort", "autoincrement", "glob", "indexed", "regexp", "transaction", "vacuum", "view"]);
+
+/** SQLite through better-sqlite3 (SQLAlchemy: `SQLiteDialect_pysqlite`). */
+export class SqliteDialect extends Dialect {
+  readonly name = "sqlite";
+  readonly driverPackage = "better-sqlite3";
+  readonly capabilities: DialectCapabilities = {
+    supportsInsertReturning: true,
+    supportsUpdateReturning: true,
+    supportsDeleteReturning: true,
+    supportsMultiRowInsert: true,
+    supportsNativeBoolean: false,
+    supportsNativeEnum: false,
+    supportsNativeUuid: false,
+    supportsNativeInterval: false,
+    supportsTransactionalDdl: true,
+    supportsSavepoints: true,
+    supportsServerSideCursors: true,
+    supportsDistinctOn: false,
+    supportsIlike: false,
+    supportsFullOuterJoin: true,
+    supportsNullsOrdering: true,
+    supportsForUpdate: false,
+    supportsSchemas: false,
+    supportsAlterAddConstraint: false,
+    supportsCheckConstraints: true,
+    maxIdentifierLength: 1024,
+  };
+  readonly typeCompiler = new SqliteTypeCompiler("sqlite");
+  readonly StatementCompiler = SqliteCompiler;
+  readonly DdlCompiler = SqliteDdlCompiler as any;
+  protected readonly reservedWords = RESERVED;
+  readonly defaultIsolationLevel: IsolationLevel = "SERIALIZABLE";
+
+  override implFor(type: TypeEngine<any>): TypeEngine<any> {
+    return implFor(type);
+  }
+  connect(args: ConnectArgs): Promise<DriverConnection> {
+    return driver.connect(args);
+  }
+  translateError = translateError;
+  isDisconnect = isDisconnect;
+  setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void> {
+    return driver.setIsolationLevel(conn, level);
+  }
+  getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel> {
+    return driver.getIsolationLevel(conn);
+  }
+  hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
+    return driver.hasTable(conn, name, schema);
+  }
+}

@@ -1,0 +1,1 @@
+export { SqliteDialect } from "./dialect.js";

@@ -1,0 +1,83 @@
+/**
+ * `describeEachDialect` runs one suite body once per target database. Each run gets a fresh
+ * engine; PostgreSQL and MySQL start from an empty `test` database.
+ *
+ * @example
+ * describeEachDialect("results", (ctx) => {
+ *   test("one() raises on two rows", async () => {
+ *     const conn = await ctx.engine.connect(); ...
+ *   });
+ * });
+ */
+import { afterAll, beforeAll, describe } from "vitest";
+import { createEngine, text, type Engine, type EngineOptions } from "../../src/index.js";
+import { IN_CI, reachability, TARGETS, type DialectName, type Target } from "./targets.js";
+
+export interface DialectContext {
+  readonly target: Target;
+  /** The engine for this target; valid inside tests and hooks. */
+  readonly engine: Engine;
+}
+
+export interface EachDialectOptions {
+  /** Limit to some dialects (e.g. features that exist only on PostgreSQL). */
+  only?: readonly DialectName[];
+  /** Limit to some targets by label (e.g. ["sqlite-file", "postgresql", "mysql"]). */
+  labels?: readonly string[];
+  engineOptions?: EngineOptions;
+}
+
+/** Drops every table (and PostgreSQL type) in the test database. */
+export async function resetDatabase(engine: Engine): Promise<void> {
+  const d = engine.dialect.name;
+  await engine.begin(async (conn) => {
+    if (d === "postgresql") {
+      await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"));
+      await conn.execute(text("CREATE SCHEMA public"));
+    } else if (d === "mysql") {
+      const rows = (await conn.execute(text("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()"))).all();
+      await conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"));
+      for (const r of rows as { name: string }[]) await conn.execute(text("DROP TABLE IF EXISTS `" + r.name.replace(/`/g, "``") + "`"));
+      await conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"));
+    } else {
+      const rows = (await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))).all();
+      await conn.execute(text("PRAGMA foreign_keys = OFF"));
+      for (const r of rows as { name: string }[]) await conn.execute(text('DROP TABLE IF EXISTS "' + r.name.replace(/"/g, '""') + '"'));
+      await conn.execute(text("PRAGMA foreign_keys = ON"));
+    }
+  });
+}
+
+export function describeEachDialect(title: string, body: (ctx: DialectContext) => void, options: EachDialectOptions = {}): void {
+  for (const target of TARGETS) {
+    if (options.only && !options.only.includes(target.dialect)) continue;
+    if (options.labels && !options.labels.includes(target.label)) continue;
+    describe(`${title} [${target.label}]`, () => {
+      let engine: Engine | undefined;
+      const ctx: DialectContext = {
+        target,
+        get engine(): Engine {
+          if (!engine) throw new Error(`engine for ${target.label} is not ready (used outside a test?)`);
+          return engine;
+        },
+      };
+      let unreachable: string | null = null;
+      beforeAll(async (suite) => {
+        unreachable = await reachability(target);
+        if (unreachable) {
+          const msg = `${target.label} is not reachable at ${target.url.replace(/:[^:@/]*@/, ":***@")}: ${unreachable}`;
+          if (IN_CI) throw new Error(msg + " (CI=true: database suites never skip)");
+          console.warn(`SKIPPED ${title} [${target.label}]: ${msg}`);
+          suite.skip();
+          return;
+        }
+        engine = createEngine(target.url, options.engineOptions);
+        await resetDatabase(engine);
+      });
+      afterAll(async () => {
+        if (engine) await engine.dispose();
+      });
+      body(ctx);
+    });
+  }
+}
