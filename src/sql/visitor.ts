@@ -1,10 +1,14 @@
+/**
+ * The contract between expression nodes and compilers, and generic tree walks.
+ *
+ * Each node's `_compile` calls exactly one `visit…` method on the compiler it is given
+ * (double dispatch: no `kind` switch, no string-built method names on the hot path).
+ * The walks below use reflection over a node's fields; they run when building joins and
+ * when compiling (once per statement shape), never per execution.
+ */
+import { BindParameter, ClauseElement, ColumnClause, FromClause } from "./base.js";
 import type { CompiledStatement } from "./compiled.js";
 
-/**
- * The contract between expression nodes and compilers. Each node's `_compile` calls
- * exactly one `visit…` method on the compiler it is given (double dispatch: no `kind`
- * switch, no string-built method names on the hot path).
- */
 export interface Compilable {
   readonly kind: string;
   /** @internal */
@@ -17,4 +21,49 @@ export interface CompilerDialect {
   readonly capabilities: Readonly<Record<string, boolean | number>>;
   /** Compiles a statement (or DDL element) to SQL for this dialect. */
   compile(stmt: Compilable, options?: { literalBinds?: boolean }): CompiledStatement;
+}
+
+/** Calls `fn` for each direct child node of `node` (expressions, lists of them, pairs in lists). */
+export function eachChild(node: ClauseElement, fn: (child: ClauseElement) => void): void {
+  if (node instanceof BindParameter || node instanceof ColumnClause) return;
+  for (const v of Object.values(node)) visitValue(v, fn, 0);
+}
+
+function visitValue(v: unknown, fn: (child: ClauseElement) => void, depth: number): void {
+  if (v instanceof ClauseElement) fn(v);
+  else if (Array.isArray(v) && depth < 3) for (const x of v) visitValue(x, fn, depth + 1);
+  else if (v instanceof Map && depth < 2) for (const x of v.values()) visitValue(x, fn, depth + 1);
+  else if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype && depth < 2) {
+    // Builders keep their parts in a plain state object (`Select._s`).
+    for (const x of Object.values(v)) visitValue(x, fn, depth + 1);
+  }
+}
+
+/** Nodes whose insides belong to another SELECT: FROM and correlation stop there. */
+function isStatementBoundary(n: ClauseElement): boolean {
+  return (n as { _isSelect?: boolean })._isSelect === true || n.kind === "scalar_select" || n.kind === "exists";
+}
+
+/**
+ * The FROM clauses an expression reads columns from, in order of first appearance, not
+ * looking inside nested SELECTs (they have their own FROMs).
+ */
+export function collectFroms(e: ClauseElement, add: (f: FromClause) => void): void {
+  if (e instanceof ColumnClause) {
+    if (e.table) add(e.table);
+    return;
+  }
+  if (e instanceof FromClause || isStatementBoundary(e)) return;
+  eachChild(e, (child) => collectFroms(child, add));
+}
+
+/** Names of the named bound parameters in an expression (for UPDATE in executemany mode). */
+export function collectBindNames(e: ClauseElement, out: Set<string> = new Set()): Set<string> {
+  if (e instanceof BindParameter) {
+    if (e.name !== null) out.add(e.name);
+    return out;
+  }
+  if (e instanceof ColumnClause || e instanceof FromClause) return out;
+  eachChild(e, (child) => collectBindNames(child, out));
+  return out;
 }

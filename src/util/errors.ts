@@ -144,3 +144,10 @@ export type DBAPIErrorClass = new (
   init: ConstructorParameters<typeof DBAPIError>[1],
   code?: string,
 ) => DBAPIError;
+
+/** No pooled connection became free within the pool timeout (SQLAlchemy: `exc.TimeoutError`). */
+export class TimeoutError extends AthanorError {
+  constructor(message: string, code = "ATH-POOL-TIMEOUT") {
+    super(message, code);
+  }
+}

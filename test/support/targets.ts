@@ -63,13 +63,7 @@ async function probe(t: Target): Promise<string | null> {
   }
 }
 
-const probes = new Map<string, Promise<string | null>>();
-/** null when reachable, else why not. */
-export function reachability(t: Target): Promise<string | null> {
-  let p = probes.get(t.label);
-  if (!p) {
-    p = probe(t);
-    probes.set(t.label, p);
-  }
-  return p;
-}
+/** Why each target is unreachable (null: reachable), probed once when a test file loads. */
+export const UNREACHABLE: ReadonlyMap<string, string | null> = new Map(
+  await Promise.all(TARGETS.map(async (t) => [t.label, await probe(t)] as const)),
+);

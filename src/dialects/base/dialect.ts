@@ -8,7 +8,7 @@ import { SqlCompiler, type CompileOptions } from "../../sql/compiler.js";
 import type { TypeCompiler } from "../../sql/type-compiler.js";
 import type { Processor, TypeDialect, TypeEngine } from "../../sql/types/type-engine.js";
 import type { Compilable, CompilerDialect } from "../../sql/visitor.js";
-import type { ConnectArgs, DriverConnection } from "./driver.js";
+import type { ConnectArgs, DriverConnection, DriverExecuteOptions } from "./driver.js";
 
 export interface DialectCapabilities {
   supportsInsertReturning: boolean;
@@ -105,6 +105,14 @@ export abstract class Dialect implements CompilerDialect, TypeDialect {
       this.resultCache.set(type, p);
     }
     return p;
+  }
+
+  /**
+   * Hints for this dialect's driver for one compiled statement (e.g. SQLite's safeIntegers);
+   * the engine computes them once per compiled statement and passes them to every execution.
+   */
+  driverOptionsFor(_compiled: CompiledStatement): DriverExecuteOptions | undefined {
+    return undefined;
   }
 
   /** Opens a driver connection; rejects with MissingDriverError when the package is absent. */

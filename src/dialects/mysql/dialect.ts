@@ -59,8 +59,36 @@ export class MysqlDialect extends Dialect {
   override implFor(type: TypeEngine<any>): TypeEngine<any> {
     return implFor(type);
   }
-  connect(args: ConnectArgs): Promise<DriverConnection> {
-    return driver.connect(args);
+  /** The server's version numbers, known after the first connection. */
+  serverVersion: readonly number[] | null = null;
+
+  /** Opens a connection; the first one detects MariaDB vs MySQL and sets the capabilities. */
+  async connect(args: ConnectArgs): Promise<DriverConnection> {
+    const conn = await driver.connect(args);
+    try {
+      if (this.serverVersion === null) await this.initializeServer(conn);
+    } catch (err) {
+      await conn.close();
+      throw err;
+    }
+    if (conn instanceof driver.MysqlDriverConnection) conn.isolationVariable = this.isolationVariable();
+    return conn;
+  }
+  private async initializeServer(conn: DriverConnection): Promise<void> {
+    const info = await driver.serverInfo(conn);
+    this.isMariaDB = info.isMariaDB;
+    // RETURNING: MariaDB 10.5+ on INSERT and DELETE; MySQL not at all.
+    const returning = info.isMariaDB && atLeast(info.version, [10, 5]);
+    this.capabilities.supportsInsertReturning = returning;
+    this.capabilities.supportsDeleteReturning = returning;
+    this.capabilities.supportsUpdateReturning = false;
+    this.serverVersion = info.version;
+  }
+  /** `@@transaction_isolation` where it exists (MySQL 5.7.20+, MariaDB 11.1+), else `@@tx_isolation`. */
+  private isolationVariable(): string {
+    const v = this.serverVersion ?? [];
+    const modern = this.isMariaDB ? atLeast(v, [11, 1]) : atLeast(v, [5, 7, 20]);
+    return modern ? "@@transaction_isolation" : "@@tx_isolation";
   }
   translateError = translateError;
   isDisconnect = isDisconnect;
@@ -73,4 +101,12 @@ export class MysqlDialect extends Dialect {
   hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
     return driver.hasTable(conn, name, schema);
   }
+}
+
+function atLeast(version: readonly number[], min: readonly number[]): boolean {
+  for (let i = 0; i < min.length; i++) {
+    const a = version[i] ?? 0;
+    if (a !== min[i]) return a > min[i]!;
+  }
+  return true;
 }

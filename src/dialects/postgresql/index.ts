@@ -1,1 +1,13 @@
 export { PostgresDialect } from "./dialect.js";
+export {
+  ARRAY,
+  ArrayType,
+  JSONB,
+  JSONBType,
+  PgUuidType,
+  TIMESTAMPTZ,
+  TimestamptzType,
+  UUID,
+  PostgresTypeCompiler,
+} from "./types.js";
+export * from "./dml.js";

@@ -1,6 +1,7 @@
 import { ANSI_RESERVED } from "../base/reserved.js";
 import { Dialect, type DialectCapabilities, type IsolationLevel } from "../base/dialect.js";
-import type { ConnectArgs, DriverConnection } from "../base/driver.js";
+import type { ConnectArgs, DriverConnection, DriverExecuteOptions } from "../base/driver.js";
+import type { CompiledStatement } from "../../sql/compiled.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
 import { SqliteCompiler } from "./compiler.js";
 import { SqliteDdlCompiler } from "./ddl-compiler.js";
@@ -9,6 +10,8 @@ import { isDisconnect, translateError } from "./errors.js";
 import { implFor, SqliteTypeCompiler } from "./types.js";
 
 const RESERVED = new Set([...ANSI_RESERVED, "abort", "autoincrement", "glob", "indexed", "regexp", "transaction", "vacuum", "view"]);
+
+const SAFE_INTEGERS: DriverExecuteOptions = Object.freeze({ safeIntegers: true });
 
 /** SQLite through better-sqlite3 (SQLAlchemy: `SQLiteDialect_pysqlite`). */
 export class SqliteDialect extends Dialect {
@@ -44,6 +47,15 @@ export class SqliteDialect extends Dialect {
 
   override implFor(type: TypeEngine<any>): TypeEngine<any> {
     return implFor(type);
+  }
+  /** safeIntegers for statements that read a BigInteger column (see the note atop driver.ts). */
+  override driverOptionsFor(compiled: CompiledStatement): DriverExecuteOptions | undefined {
+    const cols = compiled.resultColumns;
+    if (cols === null) return undefined;
+    for (const c of cols) {
+      if (c.type && (c.type.kind === "biginteger" || this.implFor(c.type).kind === "biginteger")) return SAFE_INTEGERS;
+    }
+    return undefined;
   }
   connect(args: ConnectArgs): Promise<DriverConnection> {
     return driver.connect(args);

@@ -1,1 +1,2 @@
 export { SqliteDialect } from "./dialect.js";
+export * from "./dml.js";

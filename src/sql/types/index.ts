@@ -31,19 +31,8 @@ import {
   TimeType,
   UuidType,
 } from "./generic.js";
-
-/**
- * A type usable both bare (`DateTime`) and called with options (`DateTime({ timezone: true })`),
- * as in SQLAlchemy. The function inherits from the bare instance, so it *is* that type.
- */
-function callableType<I extends object, F extends (...args: any[]) => any>(instance: I, factory: F): I & F {
-  const fn = (...args: any[]) => factory(...args);
-  // Function's own `length`/`name` would hide the instance's fields of the same name.
-  delete (fn as any).length;
-  delete (fn as any).name;
-  Object.setPrototypeOf(fn, instance);
-  return fn as unknown as I & F;
-}
+import { ArgumentError } from "../../util/errors.js";
+import { callableType } from "./callable.js";
 
 export const Integer = new IntegerType();
 export const SmallInteger = new SmallIntegerType();
@@ -57,14 +46,25 @@ export const BigInteger: BigIntegerType<bigint> & {
 ) as any;
 export const Boolean = new BooleanType();
 /** Variable-length string; `String(50)` is VARCHAR(50). MySQL needs a length in DDL. */
-export function String<T extends string = string>(length?: number, options?: { collation?: string }): StringType<T> {
+export function String<T extends string = string>(
+  length?: number,
+  options?: { collation?: string },
+): StringType<T> {
   return new StringType<T>(length ?? null, options?.collation ?? null);
 }
 export const Text = new TextType();
 /** Exact decimal, read as a string so no digit is lost; `{ asNumber: true }` reads a JS number. */
 export function Numeric(precision?: number, scale?: number): NumericType<string>;
-export function Numeric(precision: number | undefined, scale: number | undefined, options: { asNumber: true }): NumericType<number>;
-export function Numeric(precision?: number, scale?: number, options?: { asNumber?: boolean }): NumericType<any> {
+export function Numeric(
+  precision: number | undefined,
+  scale: number | undefined,
+  options: { asNumber: true },
+): NumericType<number>;
+export function Numeric(
+  precision?: number,
+  scale?: number,
+  options?: { asNumber?: boolean },
+): NumericType<any> {
   return new NumericType(precision ?? null, scale ?? null, options?.asNumber ?? false);
 }
 /** Alias of Numeric (SQLAlchemy: `DECIMAL`). */
@@ -73,13 +73,22 @@ export const Float = callableType(new FloatType(), (precision?: number) => new F
 export const Double = new DoubleType();
 /** Calendar date, as a "YYYY-MM-DD" string (no time zone can shift it). */
 export const Date = new DateType();
-/** Time of day, as an "HH:MM:SS[.ffffff]" string. */
-export const Time = new TimeType();
-/** Timestamp, as a JS Date. `DateTime({ timezone: true })` is TIMESTAMP WITH TIME ZONE where the database has it. */
+/** Time of day, as an "HH:MM:SS[.ffffff]" string. `Time({ timezone: true })` is TIME WITH TIME ZONE on PostgreSQL. */
+export const Time = callableType(
+  new TimeType(),
+  (options?: { timezone?: boolean }) => new TimeType(options?.timezone ?? false),
+);
+/**
+ * Timestamp, as a JS Date. Naive by default: stored and read as UTC wall time.
+ * `DateTime({ timezone: true })` is TIMESTAMP WITH TIME ZONE on PostgreSQL (UTC elsewhere);
+ * `fsp` sets the fractional-second digits (MySQL defaults to 6, DATETIME(6)).
+ */
 export const DateTime = callableType(
   new DateTimeType(),
-  (options?: { timezone?: boolean; fsp?: number }) => new DateTimeType(options?.timezone ?? false, options?.fsp ?? null),
+  (options?: { timezone?: boolean; fsp?: number }) =>
+    new DateTimeType(options?.timezone ?? false, options?.fsp ?? null),
 );
+/** A span of time as an IntervalValue; native INTERVAL on PostgreSQL, a BIGINT of microseconds elsewhere. */
 export const Interval = new IntervalType();
 /**
  * Enumerated strings, from a list or a TypeScript string enum.
@@ -91,15 +100,41 @@ export function Enum<const T extends string>(
   options?: { name?: string; createConstraint?: boolean; nativeEnum?: boolean },
 ): EnumType<T> {
   const list = Array.isArray(values) ? (values as readonly T[]) : (Object.values(values) as T[]);
-  return new EnumType<T>(list, options?.name ?? null, options?.createConstraint ?? true, options?.nativeEnum ?? true);
+  if (list.length === 0)
+    throw new ArgumentError(
+      "Enum() needs at least one value, e.g. Enum(['draft', 'published']).",
+      "ATH-TYPE-ARG",
+    );
+  const bad = list.find((v) => typeof v !== "string");
+  if (bad !== undefined) {
+    throw new ArgumentError(
+      `Enum() takes string values; got ${typeof bad} ${bad as unknown as number}. A numeric TypeScript enum can't be stored by name: use a string enum (enum Status { Active = "active" }).`,
+      "ATH-TYPE-ARG",
+    );
+  }
+  return new EnumType<T>(
+    [...new Set(list)],
+    options?.name ?? null,
+    options?.createConstraint ?? true,
+    options?.nativeEnum ?? true,
+  );
 }
 /** JSON document; the type parameter types the parsed value. */
 export function JSON<T = unknown>(): JSONType<T> {
   return new JSONType<T>();
 }
-export const LargeBinary = callableType(new LargeBinaryType(), (length?: number) => new LargeBinaryType(length ?? null));
-/** UUID as its canonical 36-character string; native UUID on PostgreSQL, CHAR(36) elsewhere. */
-export const Uuid = new UuidType();
+export const LargeBinary = callableType(
+  new LargeBinaryType(),
+  (length?: number) => new LargeBinaryType(length ?? null),
+);
+/**
+ * UUID as its canonical lowercase 36-character string; native UUID on PostgreSQL, CHAR(36)
+ * elsewhere. `Uuid({ nativeUuid: false })` is CHAR(36) everywhere.
+ */
+export const Uuid = callableType(
+  new UuidType(),
+  (options?: { nativeUuid?: boolean }) => new UuidType(options?.nativeUuid ?? true),
+);
 
 export {
   BigIntegerType,

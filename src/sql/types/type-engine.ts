@@ -21,6 +21,12 @@ export interface TypeDialect {
   readonly name: string;
   /** Capability flags, e.g. `supportsNativeBoolean`; see `DialectCapabilities`. */
   readonly capabilities: Readonly<Record<string, boolean | number>>;
+  /** The dialect's implementation of a type (SQLAlchemy: `colspecs`). */
+  implFor(type: TypeEngine<any>): TypeEngine<any>;
+  /** Cached bind processor of a type on this dialect (container types use it for their items). */
+  bindProcessorFor(type: TypeEngine<any>): Processor | null;
+  /** Cached result processor of a type on this dialect. */
+  resultProcessorFor(type: TypeEngine<any>): Processor | null;
 }
 
 export abstract class TypeEngine<T = unknown> {
@@ -28,6 +34,13 @@ export abstract class TypeEngine<T = unknown> {
   declare readonly __value?: T;
   /** Identifies the type for compilers and dialect implementations: "integer", "string", "pg_jsonb", … */
   abstract readonly kind: string;
+  /**
+   * The one dialect a dialect-specific type belongs to ("postgresql" for JSONB), or null for
+   * generic types. Compiling it for another dialect raises a CompileError naming both.
+   */
+  get dialectName(): string | null {
+    return null;
+  }
 
   /** JavaScript → driver value. `null` means "pass through unchanged" (the fast path). */
   bindProcessor(_dialect: TypeDialect): Processor | null {
@@ -42,6 +55,7 @@ export abstract class TypeEngine<T = unknown> {
   /**
    * Checks a value at run time before it is sent (bad input gets a clear error, not a
    * confusing database error). Returns a description of what is wrong, or null if fine.
+   * `null` is always fine here: NOT NULL is the database's to enforce.
    */
   validate(_value: unknown): string | null {
     return null;
@@ -56,8 +70,15 @@ export abstract class TypeEngine<T = unknown> {
 /** The JavaScript value type a `TypeEngine` maps to. */
 export type TypeValue<X> = X extends TypeEngine<infer T> ? T : never;
 
-/** A type of no particular kind: values pass through untouched (SQLAlchemy: `NullType`). */
+/**
+ * A type of no particular kind (SQLAlchemy: `NullType`): the type of `text()` parameters and
+ * of values with no column to take a type from. Each dialect gives it an implementation that
+ * binds JS booleans, Dates, bigints and plain objects in the way its driver understands.
+ */
 export class NullType extends TypeEngine<unknown> {
-  readonly kind = "null";
+  readonly kind: string = "null";
+  override toString(): string {
+    return "NullType";
+  }
 }
 export const NULLTYPE = new NullType();

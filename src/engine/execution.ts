@@ -1,0 +1,181 @@
+/**
+ * What the engine precomputes once per compiled statement (SQLAlchemy: the parts of
+ * `DefaultExecutionContext` that do not change between executions): bind processors per
+ * parameter slot, result keys and processors per column, and the driver hints.
+ * Nothing here looks anything up per row.
+ */
+import type { Dialect } from "../dialects/base/dialect.js";
+import type { DriverExecuteOptions } from "../dialects/base/driver.js";
+import type { BindSlot, CompiledStatement } from "../sql/compiled.js";
+import type { Processor } from "../sql/types/type-engine.js";
+import type { Compilable } from "../sql/visitor.js";
+import { UnboundParameterError } from "../util/errors.js";
+
+/** Something `execute` accepts: a statement, text() or a DDL element. */
+export type Executable = Compilable;
+/** The row type a statement declares through its phantom `__row`. */
+export type RowOfStatement<S> = S extends { readonly __row?: infer R } ? R : Record<string, unknown>;
+/** The scalar type a statement declares through its phantom `__scalar`. */
+export type ScalarOfStatement<S> = S extends { readonly __scalar?: infer X } ? X : unknown;
+
+/** Execution parameters: one set (an object) per execution. */
+export type Params = Readonly<Record<string, unknown>>;
+
+export interface ResultPlan {
+  /** Row object keys, in column order. */
+  readonly keys: readonly string[];
+  /** Indexes of the columns that have a result processor, and the processors. */
+  readonly processedIndexes: readonly number[];
+  readonly processors: readonly Processor[];
+}
+
+export interface ExecutionPlan {
+  readonly compiled: CompiledStatement;
+  /** Bind processor per slot (null: value passes through). */
+  readonly bindProcessors: readonly (Processor | null)[];
+  /** The result shape when the compiled statement declares it; null: use the driver's column names. */
+  readonly resultPlan: ResultPlan | null;
+  readonly driverOptions: DriverExecuteOptions | undefined;
+}
+
+export function buildPlan(dialect: Dialect, compiled: CompiledStatement): ExecutionPlan {
+  const bindProcessors = compiled.binds.map((s) => (s.type ? dialect.bindProcessorFor(s.type) : null));
+  let resultPlan: ResultPlan | null = null;
+  if (compiled.resultColumns !== null) {
+    const processedIndexes: number[] = [];
+    const processors: Processor[] = [];
+    compiled.resultColumns.forEach((c, i) => {
+      const p = c.type ? dialect.resultProcessorFor(c.type) : null;
+      if (p) {
+        processedIndexes.push(i);
+        processors.push(p);
+      }
+    });
+    resultPlan = { keys: compiled.resultColumns.map((c) => c.key), processedIndexes, processors };
+  }
+  return { compiled, bindProcessors, resultPlan, driverOptions: dialect.driverOptionsFor(compiled) };
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Statement kinds whose SQL depends on the execution parameters' keys (insert(t)/update(t) given values at execution). */
+const KEY_DEPENDENT = new Set(["insert", "update"]);
+
+/** The parameter keys a statement's compilation depends on, or null when it depends on none. */
+export function paramKeysFor(
+  stmt: { readonly kind: string },
+  params: Params | undefined,
+): readonly string[] | null {
+  return params !== undefined && KEY_DEPENDENT.has(stmt.kind) ? Object.keys(params) : null;
+}
+
+/**
+ * The positional driver values for one parameter set, following the BindSlot contract:
+ * execution param by key, else the statement's own value, else the slot's compute(), else error.
+ * `raw`, when given, receives the values before bind processing (for insertedPrimaryKey).
+ */
+export function assembleParams(plan: ExecutionPlan, params: Params | undefined, raw?: unknown[]): unknown[] {
+  const slots: readonly BindSlot[] = plan.compiled.binds;
+  const procs = plan.bindProcessors;
+  const n = slots.length;
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    const slot = slots[i]!;
+    let v: unknown;
+    if (params !== undefined && hasOwn.call(params, slot.key)) v = params[slot.key];
+    else if (slot.hasValue) v = slot.value;
+    else if (slot.compute) v = slot.compute();
+    else throw new UnboundParameterError(slot.key);
+    if (raw) raw[i] = v;
+    if (v === null || v === undefined) out[i] = null;
+    else {
+      const p = procs[i];
+      out[i] = p ? p(v) : v;
+    }
+  }
+  return out;
+}
+
+/** Applies result processors in place (the driver's row arrays are ours). */
+export function processRows(rows: unknown[][], plan: ResultPlan | null): void {
+  if (plan === null) return;
+  const idx = plan.processedIndexes;
+  const procs = plan.processors;
+  const m = idx.length;
+  if (m === 0) return;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    for (let j = 0; j < m; j++) {
+      const i = idx[j]!;
+      const v = row[i];
+      if (v !== null && v !== undefined) row[i] = procs[j]!(v);
+    }
+  }
+}
+
+/** Keys for driver column names: a repeated name gets `_1`, `_2`… (as compiled result keys do). */
+export function keysFromDriverColumns(columns: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return columns.map((name) => {
+    const n = seen.get(name);
+    if (n === undefined) {
+      seen.set(name, 0);
+      return name;
+    }
+    seen.set(name, n + 1);
+    return `${name}_${n + 1}`;
+  });
+}
+
+// ---- row objects ----
+
+export type RowFactory = (values: readonly unknown[]) => any;
+
+const factories = new Map<string, RowFactory>();
+const FACTORY_CACHE_SIZE = 1000;
+
+/**
+ * A function building `{ key0: values[idx0], key1: values[idx1], … }`. Generated once per shape
+ * as an object literal (every row gets the same hidden class); falls back to a loop where code
+ * generation is not allowed.
+ */
+export function rowFactory(keys: readonly string[], indexes?: readonly number[]): RowFactory {
+  if (indexes === undefined) {
+    // The common case, once per execution: keyed on the (cached, shared) keys array itself.
+    let f = byKeys.get(keys);
+    if (f === undefined) {
+      f = buildFactory(
+        keys,
+        keys.map((_, i) => i),
+      );
+      byKeys.set(keys, f);
+    }
+    return f;
+  }
+  return buildFactory(keys, indexes);
+}
+
+const byKeys = new WeakMap<readonly string[], RowFactory>();
+
+function buildFactory(keys: readonly string[], idx: readonly number[]): RowFactory {
+  const sig = keys.join("\u0000") + "\u0001" + idx.join(",");
+  let f = factories.get(sig);
+  if (f) return f;
+  try {
+    const body = keys
+      .map(
+        (k, i) => (k === "__proto__" ? `[${JSON.stringify(k)}]` : JSON.stringify(k)) + ": v[" + idx[i] + "]",
+      )
+      .join(", ");
+    f = new Function("v", `return { ${body} };`) as RowFactory;
+  } catch {
+    f = (v) => {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) o[keys[i]!] = v[idx[i]!];
+      return o;
+    };
+  }
+  if (factories.size >= FACTORY_CACHE_SIZE) factories.delete(factories.keys().next().value as string);
+  factories.set(sig, f);
+  return f;
+}

@@ -1,0 +1,227 @@
+/**
+ * FROM-able things (SQLAlchemy: `sql/selectable.py`): tables, table aliases, joins,
+ * subqueries and LATERAL subqueries. SELECT itself is in `select.ts`, CTEs in `cte.ts`.
+ */
+import { ArgumentError } from "../util/errors.js";
+import type { CacheKeyBuilder } from "./cache-key.js";
+import { ClauseElement, ColumnClause, ColumnElement, FromClause, registerNodes } from "./base.js";
+import type { SqlCompiler } from "./compiler.js";
+
+/** A foreign key as the expression layer sees it: enough to infer a join's ON clause. */
+export interface ForeignKeyLike {
+  /** The referencing column. */
+  readonly parent: ColumnClause<any>;
+  /** The referenced column. */
+  readonly column: ColumnClause<any>;
+}
+
+/** Columns of a table, by key. */
+export type ColumnMap = Record<string, ColumnClause<any, any>>;
+
+/** The row type of a table: each column's value type, by key. */
+export type RowOfColumns<C> = { -readonly [K in keyof C]: C[K] extends ColumnElement<infer T, any> ? T : never };
+
+/** Typed columns of a subquery or CTE whose rows are `Row`. */
+export type ColumnsOf<Row> = { readonly [K in keyof Row & string]: ColumnClause<Row[K], K> };
+
+/** Property names that tools probe on any object; a missing one is not a misspelt column. */
+const PROBES = new Set(["then", "toJSON", "asymmetricMatch", "nodeType", "tagName", "inspect", "length", "size", "Symbol"]);
+
+/**
+ * A column collection that raises a clear error for an unknown column key (SQLAlchemy
+ * raises AttributeError), instead of letting `undefined.eq(…)` fail somewhere else.
+ */
+export function strictColumns<C>(describe: () => string, cols: Record<string, ColumnClause<any>>): C {
+  return new Proxy(cols, {
+    get(target, p, receiver) {
+      if (typeof p === "string" && !(p in target) && /^[A-Za-z][A-Za-z0-9_]*$/.test(p) && !PROBES.has(p)) {
+        const known = Object.keys(target);
+        throw new ArgumentError(
+          `${describe()} has no column '${p}'. Its columns are: ${known.join(", ") || "(none)"}.`,
+          "ATH-COLUMN",
+        );
+      }
+      return Reflect.get(target, p, receiver);
+    },
+  }) as C;
+}
+
+/** Result keys for exported columns: a repeated key gets `_1`, `_2`… (SQLAlchemy's disambiguation). */
+export function exportedKeys(cols: readonly ColumnElement<any>[]): string[] {
+  const seen = new Map<string, number>();
+  return cols.map((c) => {
+    let key = c.key;
+    const n = seen.get(key);
+    if (n !== undefined) {
+      seen.set(key, n + 1);
+      key = `${key}_${n + 1}`;
+    } else seen.set(key, 0);
+    return key;
+  });
+}
+
+/** A named table (SQLAlchemy: `TableClause`); `schema.Table` adds constraints and DDL. */
+export class TableClause<N extends string = string, C extends ColumnMap = ColumnMap> extends FromClause {
+  readonly kind: string = "table";
+  /** Phantom: the row type. */
+  declare readonly __row?: RowOfColumns<C>;
+  readonly c: C;
+  readonly columns: readonly ColumnClause<any>[];
+  constructor(
+    readonly name: N,
+    columns: readonly ColumnClause<any>[],
+    readonly schema: string | null = null,
+  ) {
+    super();
+    if (typeof name !== "string" || name === "") throw new ArgumentError("A table needs a non-empty name.", "ATH-ARG");
+    this.columns = columns;
+    const c: Record<string, ColumnClause<any>> = {};
+    for (const col of columns) c[col.key] = col;
+    this.c = strictColumns<C>(() => `Table '${this.name}'`, c);
+  }
+  /** An aliased copy, `table AS alias`; its columns are bound to the alias. */
+  alias(name?: string): Alias<C> {
+    return new Alias<C>(this, name ?? null);
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitTable(this);
+  }
+  _fromKey(k: CacheKeyBuilder): void {
+    k.s("T");
+    k.id(this);
+  }
+}
+
+/**
+ * A lightweight table for ad-hoc statements (SQLAlchemy: `table()`).
+ * @example const t = table("users", column("id", Integer), column("name", String()))
+ */
+export function table<N extends string, const Cols extends readonly ColumnClause<any, any>[]>(
+  name: N,
+  ...columns: Cols
+): TableClause<N, { [I in keyof Cols & `${number}` as Cols[I] extends ColumnClause<any, infer K> ? K : never]: Cols[I] }> {
+  const t = new TableClause<N, any>(name, []);
+  const bound = columns.map((col) => new ColumnClause(col.name, col.type, t, col.key));
+  (t as { columns: readonly ColumnClause<any>[] }).columns = bound;
+  for (const col of bound) (t.c as Record<string, ColumnClause<any>>)[col.key] = col;
+  return t;
+}
+
+/** `from AS name` (SQLAlchemy: `Alias`). Its columns are bound to the alias. */
+export class Alias<C extends ColumnMap = ColumnMap> extends FromClause {
+  readonly kind: string = "alias";
+  readonly c: C;
+  readonly columns: readonly ColumnClause<any>[];
+  constructor(
+    readonly element: FromClause,
+    /** null: an anonymous name is generated at compile time. */
+    readonly name: string | null,
+  ) {
+    super();
+    this.columns = element.columns.map((col) => new ColumnClause(col.name, col.type, this, col.key));
+    const c: Record<string, ColumnClause<any>> = {};
+    for (const col of this.columns) c[col.key] = col;
+    this.c = strictColumns<C>(() => `Alias '${this.name ?? "(anonymous)"}'`, c);
+  }
+  override get foreignKeys(): readonly ForeignKeyLike[] {
+    return this.element.foreignKeys.map((fk) => ({ parent: this.c[fk.parent.key] ?? fk.parent, column: fk.column }));
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitAlias(this);
+  }
+  _fromKey(k: CacheKeyBuilder): void {
+    k.s("A");
+    k.str(this.name ?? "");
+    k.from(this.element);
+  }
+}
+
+/** `left [LEFT OUTER | FULL OUTER] JOIN right ON onclause`. */
+export class Join extends FromClause {
+  readonly kind = "join";
+  readonly columns: readonly ColumnClause<any>[];
+  readonly c: Record<string, ColumnClause<any>>;
+  constructor(
+    readonly left: FromClause,
+    readonly right: FromClause,
+    readonly onclause: ColumnElement<any>,
+    readonly isOuter: boolean,
+    readonly full: boolean,
+  ) {
+    super();
+    this.columns = [...left.columns, ...right.columns];
+    const c: Record<string, ColumnClause<any>> = {};
+    for (const col of this.columns) c[col.key] ??= col;
+    this.c = c;
+  }
+  override get foreignKeys(): readonly ForeignKeyLike[] {
+    return [...this.left.foreignKeys, ...this.right.foreignKeys];
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitJoin(this);
+  }
+  _fromKey(k: CacheKeyBuilder): void {
+    k.s("J");
+    k.n(this.isOuter);
+    k.n(this.full);
+    k.from(this.left);
+    k.from(this.right);
+    this.onclause._ck(k);
+  }
+}
+
+/** What a subquery or CTE wraps: a SELECT or a compound SELECT. */
+export interface SelectableStatement extends ClauseElement {
+  /** The selected columns, tables expanded. @internal */
+  exportedColumns(): readonly ColumnElement<any>[];
+}
+
+/** A SELECT in FROM, `(SELECT …) AS name` (SQLAlchemy: `Subquery`). Columns are typed from the SELECT's rows. */
+export class Subquery<Row = Record<string, unknown>> extends FromClause {
+  readonly kind: string = "subquery";
+  declare readonly __row?: Row;
+  readonly c: ColumnsOf<Row>;
+  readonly columns: readonly ColumnClause<any>[];
+  constructor(
+    readonly element: SelectableStatement,
+    /** null: an anonymous name (`anon_1`) is generated at compile time. */
+    readonly name: string | null,
+  ) {
+    super();
+    const cols = element.exportedColumns();
+    const keys = exportedKeys(cols);
+    this.columns = cols.map((col, i) => new ColumnClause(keys[i]!, col.type, this, keys[i]!));
+    const c: Record<string, ColumnClause<any>> = {};
+    for (const col of this.columns) c[col.key] = col;
+    this.c = strictColumns<ColumnsOf<Row>>(() => `Subquery '${this.name ?? "(anonymous)"}'`, c);
+  }
+  /** The same subquery under another name. */
+  alias(name?: string): Subquery<Row> {
+    return new Subquery<Row>(this.element, name ?? null);
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitSubquery(this);
+  }
+  _fromKey(k: CacheKeyBuilder): void {
+    k.s("SQ");
+    k.str(this.name ?? "");
+    this.element._ck(k);
+  }
+}
+
+/** `LATERAL (SELECT …) AS name`: a subquery that may refer to FROMs to its left (PostgreSQL, MySQL 8). */
+export class Lateral<Row = Record<string, unknown>> extends Subquery<Row> {
+  override readonly kind: string = "lateral";
+  override alias(name?: string): Lateral<Row> {
+    return new Lateral<Row>(this.element, name ?? null);
+  }
+  override _compile(c: SqlCompiler): string {
+    return c.visitSubquery(this);
+  }
+  override _fromKey(k: CacheKeyBuilder): void {
+    k.s("LAT");
+    super._fromKey(k);
+  }
+}
+
+registerNodes({ Join });

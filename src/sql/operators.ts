@@ -1,0 +1,430 @@
+/**
+ * Operator nodes and the free functions that build them (SQLAlchemy: `sql/elements.py`
+ * `BinaryExpression`, `UnaryExpression`, `BooleanClauseList`, … and `sql/operators.py`).
+ */
+import { ArgumentError } from "../util/errors.js";
+import type { CacheKeyBuilder } from "./cache-key.js";
+import { ClauseElement, ColumnElement, registerNodes, type Direction, type ExpressionArg } from "./base.js";
+import { coerce, valueProblem, describeValue } from "./coercions.js";
+import type { SqlCompiler } from "./compiler.js";
+import { BOOLEAN_TYPE } from "./types/internal.js";
+import { NULLTYPE, type TypeEngine } from "./types/type-engine.js";
+
+/** `left op right`. `op:` prefixes a custom operator; `/int` and `//` are the division variants. */
+export class BinaryExpression<T = unknown> extends ColumnElement<T> {
+  readonly kind = "binary";
+  constructor(
+    readonly left: ColumnElement<any>,
+    readonly operator: string,
+    readonly right: ColumnElement<any>,
+    readonly type: TypeEngine<any>,
+  ) {
+    super();
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitBinary(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("(");
+    k.str(this.operator);
+    this.left._ck(k);
+    this.right._ck(k);
+    k.type(this.type);
+  }
+}
+
+/** A prefix (`NOT x`, `-x`, `DISTINCT x`) or postfix (`x IS NULL`) operator. */
+export class UnaryExpression<T = unknown> extends ColumnElement<T> {
+  readonly kind = "unary";
+  constructor(
+    readonly element: ColumnElement<any>,
+    readonly operator: string | null,
+    readonly modifier: string | null,
+    readonly type: TypeEngine<any>,
+  ) {
+    super();
+  }
+  override get key(): string {
+    return this.operator === "DISTINCT" ? this.element.key : super.key;
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitUnary(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("u");
+    k.str(this.operator ?? "");
+    k.str(this.modifier ?? "");
+    this.element._ck(k);
+    k.type(this.type);
+  }
+}
+
+/** `x [NOT] IN (…)`; `right` is a list of expressions (tuples for a tuple) or a subquery. */
+export class InExpression extends ColumnElement<boolean> {
+  readonly kind = "in";
+  readonly type = BOOLEAN_TYPE;
+  constructor(
+    readonly left: ColumnElement<any>,
+    readonly right: ClauseElement | readonly ColumnElement<any>[],
+    readonly negate: boolean,
+  ) {
+    super();
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitIn(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("in");
+    k.n(this.negate);
+    this.left._ck(k);
+    if (Array.isArray(this.right)) k.list(this.right as readonly ColumnElement<any>[]);
+    else k.node(this.right as ClauseElement);
+  }
+}
+
+export class Between extends ColumnElement<boolean> {
+  readonly kind = "between";
+  readonly type = BOOLEAN_TYPE;
+  constructor(
+    readonly element: ColumnElement<any>,
+    readonly low: ColumnElement<any>,
+    readonly high: ColumnElement<any>,
+    readonly negate: boolean,
+  ) {
+    super();
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitBetween(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("btw");
+    k.n(this.negate);
+    this.element._ck(k);
+    this.low._ck(k);
+    this.high._ck(k);
+  }
+}
+
+export class LikeExpression extends ColumnElement<boolean> {
+  readonly kind = "like";
+  readonly type = BOOLEAN_TYPE;
+  constructor(
+    readonly left: ColumnElement<any>,
+    readonly pattern: ColumnElement<any>,
+    readonly mode: "like" | "ilike",
+    readonly negate: boolean,
+    readonly escape: string | null,
+  ) {
+    super();
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitLike(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s(this.mode);
+    k.n(this.negate);
+    k.str(this.escape ?? "");
+    this.left._ck(k);
+    this.pattern._ck(k);
+  }
+}
+
+export class Collate<T> extends ColumnElement<T> {
+  readonly kind = "collate";
+  constructor(
+    readonly element: ColumnElement<any>,
+    readonly collation: string,
+  ) {
+    super();
+    if (typeof collation !== "string" || collation === "") throw new ArgumentError("collate() needs a collation name.", "ATH-ARG");
+  }
+  get type(): TypeEngine<any> {
+    return this.element.type;
+  }
+  override get key(): string {
+    return this.element.key;
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitCollate(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("coll");
+    k.str(this.collation);
+    this.element._ck(k);
+  }
+}
+
+/** `a AND b AND …` / `a OR b OR …` (SQLAlchemy: `BooleanClauseList`). */
+export class BooleanClauseList extends ColumnElement<boolean> {
+  readonly kind = "boolean_list";
+  readonly type = BOOLEAN_TYPE;
+  constructor(
+    readonly operator: "AND" | "OR",
+    readonly clauses: readonly ColumnElement<any>[],
+  ) {
+    super();
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitBooleanList(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s(this.operator);
+    k.list(this.clauses);
+  }
+}
+
+/** `true` / `false` constants, rendered per dialect (`1`/`0` where there is no boolean literal). */
+export class BooleanConstant extends ColumnElement<boolean> {
+  readonly kind = "boolean_constant";
+  readonly type = BOOLEAN_TYPE;
+  constructor(readonly value: boolean) {
+    super();
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitBooleanConstant(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s(this.value ? "TRUE" : "FALSE");
+  }
+}
+
+/** SQL NULL. */
+export class NullElement extends ColumnElement<null> {
+  readonly kind = "null";
+  readonly type = NULLTYPE;
+  _compile(c: SqlCompiler): string {
+    return c.visitNull(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("NULL");
+  }
+}
+
+/** `expr AS name`. */
+export class Label<T = unknown, L extends string = string> extends ColumnElement<T, L> {
+  readonly kind = "label";
+  constructor(
+    readonly name: L,
+    readonly element: ColumnElement<any>,
+  ) {
+    super();
+    if (typeof name !== "string" || name === "") throw new ArgumentError("label() needs a non-empty name.", "ATH-ARG");
+  }
+  get type(): TypeEngine<any> {
+    return this.element.type;
+  }
+  override get key(): string {
+    return this.name;
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitLabel(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("lbl");
+    k.str(this.name);
+    this.element._ck(k);
+  }
+}
+
+/** An ORDER BY item: `expr [ASC|DESC] [NULLS FIRST|LAST]`. */
+export class OrderByElement extends ClauseElement {
+  readonly kind = "order_by";
+  constructor(
+    readonly element: ColumnElement<any>,
+    readonly direction: Direction | null,
+    readonly nulls: "FIRST" | "LAST" | null,
+  ) {
+    super();
+  }
+  nullsFirst(): OrderByElement {
+    return new OrderByElement(this.element, this.direction, "FIRST");
+  }
+  nullsLast(): OrderByElement {
+    return new OrderByElement(this.element, this.direction, "LAST");
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitOrderBy(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("ob");
+    k.str(this.direction ?? "");
+    k.str(this.nulls ?? "");
+    this.element._ck(k);
+  }
+}
+
+/** `CAST(expr AS type)`. */
+export class Cast<T> extends ColumnElement<T> {
+  readonly kind = "cast";
+  constructor(
+    readonly element: ColumnElement<any>,
+    readonly type: TypeEngine<T>,
+  ) {
+    super();
+  }
+  override get key(): string {
+    return this.element.key;
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitCast(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("cast");
+    k.type(this.type);
+    this.element._ck(k);
+  }
+}
+
+/** An expression given another type for binding and results, with no CAST in SQL (SQLAlchemy: `type_coerce`). */
+export class TypeCoerce<T> extends ColumnElement<T> {
+  readonly kind = "type_coerce";
+  constructor(
+    readonly element: ColumnElement<any>,
+    readonly type: TypeEngine<T>,
+  ) {
+    super();
+  }
+  override get key(): string {
+    return this.element.key;
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitTypeCoerce(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("tc");
+    k.type(this.type);
+    this.element._ck(k);
+  }
+}
+
+/** `(a, b, …)`, a row value (SQLAlchemy: `tuple_`). */
+export class Tuple<T extends readonly unknown[] = unknown[]> extends ColumnElement<T> {
+  readonly kind = "tuple";
+  readonly type = NULLTYPE;
+  constructor(readonly elements: readonly ColumnElement<any>[]) {
+    super();
+  }
+  /** Coerces one row of values to a tuple of parameters typed like this tuple's elements. @internal */
+  coerceRow(row: unknown): Tuple<any> {
+    if (row instanceof Tuple) return row;
+    if (!Array.isArray(row) || row.length !== this.elements.length) {
+      throw new ArgumentError(
+        `A tuple of ${this.elements.length} elements can only be compared with arrays of ${this.elements.length} values; got ${describeValue(row)}${Array.isArray(row) ? ` of length ${row.length}` : ""}.`,
+        "ATH-VALUE",
+      );
+    }
+    return new Tuple(row.map((v, i) => coerce(v, this.elements[i]!.type, this.elements[i])));
+  }
+  override eq(other: any): ColumnElement<boolean> {
+    return new BinaryExpression(this, "=", this.coerceRow(other), BOOLEAN_TYPE);
+  }
+  override ne(other: any): ColumnElement<boolean> {
+    return new BinaryExpression(this, "<>", this.coerceRow(other), BOOLEAN_TYPE);
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitTuple(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("tup");
+    k.list(this.elements);
+  }
+}
+
+type ValuesOfTuple<E extends readonly unknown[]> = { [I in keyof E]: E[I] extends ColumnElement<infer T, any> ? T : E[I] };
+
+/**
+ * A row value, for multi-column comparisons.
+ * @example tuple_(t.c.a, t.c.b).in([[1, 2], [3, 4]])
+ */
+export function tuple_<const E extends readonly ExpressionArg<any>[]>(...elements: E): Tuple<ValuesOfTuple<E>> {
+  if (elements.length === 0) throw new ArgumentError("tuple_() needs at least one element.", "ATH-ARG");
+  return new Tuple(elements.map((e) => coerce(e, NULLTYPE)));
+}
+
+/** A WHERE criterion: a boolean expression, or a `text()` fragment. */
+export type Criterion = ColumnElement<boolean | null> | (ClauseElement & { readonly kind: "text" });
+
+/** A `text()` fragment standing as a boolean expression (SQLAlchemy coerces text in WHERE). */
+export class TextCriterion extends ColumnElement<boolean> {
+  readonly kind = "text_criterion";
+  readonly type = BOOLEAN_TYPE;
+  constructor(readonly text: ClauseElement) {
+    super();
+  }
+  _compile(c: SqlCompiler): string {
+    return "(" + c.process(this.text) + ")";
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("tcr");
+    this.text._ck(k);
+  }
+}
+
+/** Accepts a boolean expression or a text() fragment as a criterion. @internal */
+export function criterion(c: unknown, what: string): ColumnElement<any> {
+  if (c instanceof ColumnElement) return c;
+  if (c instanceof ClauseElement && c.kind === "text") return new TextCriterion(c);
+  throw new ArgumentError(`${what} takes SQL expressions (or text()), got ${describeValue(c)}.`, "ATH-ARG");
+}
+
+/** Joins conditions with AND; `undefined` entries are skipped so filters can be built conditionally. */
+export function and(...clauses: (Criterion | undefined)[]): ColumnElement<boolean> {
+  return booleanList("AND", clauses);
+}
+
+/** Joins conditions with OR. */
+export function or(...clauses: (Criterion | undefined)[]): ColumnElement<boolean> {
+  return booleanList("OR", clauses);
+}
+
+function booleanList(op: "AND" | "OR", clauses: (Criterion | undefined)[]): ColumnElement<boolean> {
+  const flat: ColumnElement<any>[] = [];
+  for (const raw of clauses) {
+    if (raw === undefined) continue;
+    const c = criterion(raw, op.toLowerCase() + "()");
+    if (c instanceof BooleanClauseList && c.operator === op) flat.push(...c.clauses);
+    else flat.push(c);
+  }
+  if (flat.length === 1) return flat[0]!;
+  return new BooleanClauseList(op, flat);
+}
+
+/** `NOT expr`. */
+export function not(clause: Criterion): ColumnElement<boolean> {
+  return new UnaryExpression(criterion(clause, "not()"), "NOT", null, BOOLEAN_TYPE);
+}
+
+/** The SQL `true` constant (rendered `1` on SQLite). */
+export const true_ = (): ColumnElement<boolean> => new BooleanConstant(true);
+/** The SQL `false` constant (rendered `0` on SQLite). */
+export const false_ = (): ColumnElement<boolean> => new BooleanConstant(false);
+/** SQL NULL as an expression. */
+export const null_ = (): NullElement => new NullElement();
+
+/** Sort helpers usable as `orderBy(desc(users.c.createdAt))`. */
+export const asc = (e: ColumnElement<any>): OrderByElement => e.asc();
+export const desc = (e: ColumnElement<any>): OrderByElement => e.desc();
+/** `nullsFirst(desc(x))` → `x DESC NULLS FIRST`. */
+export const nullsFirst = (e: ColumnElement<any> | OrderByElement): OrderByElement => e.nullsFirst();
+export const nullsLast = (e: ColumnElement<any> | OrderByElement): OrderByElement => e.nullsLast();
+
+/** Converts an expression to another SQL type: `CAST(expr AS type)`. */
+export function cast<T>(expr: ExpressionArg<unknown>, type: TypeEngine<T>): ColumnElement<T> {
+  return new Cast<T>(coerce(expr, NULLTYPE), type);
+}
+
+/** Treats an expression as another type in Athanor only (binding and results), no SQL change. */
+export function typeCoerce<T>(expr: ExpressionArg<unknown>, type: TypeEngine<T>): ColumnElement<T> {
+  if (!(expr instanceof ColumnElement)) {
+    const problem = valueProblem(type, expr);
+    if (problem) throw new ArgumentError(`Bad value ${describeValue(expr)}: ${problem}.`, "ATH-VALUE");
+  }
+  return new TypeCoerce<T>(coerce(expr, type), type);
+}
+
+/** `DISTINCT expr`, for aggregates: `func.count(distinct(users.c.country))`. */
+export function distinct<T>(expr: ColumnElement<T>): ColumnElement<T> {
+  return expr.distinct();
+}
+
+registerNodes({ BinaryExpression, UnaryExpression, InExpression, Between, LikeExpression, Collate, Label, OrderByElement, Cast, Tuple });
