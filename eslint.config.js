@@ -31,6 +31,18 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: ["**/dialects/sqlite/*", "**/dialects/postgresql/*", "**/dialects/mysql/*", "**/orm/*", "**/migrate/*"] }] },
   },
   {
+    files: ["src/orm/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["**/migrate/*", "**/cli/*", "**/integrations/*", "**/dialects/sqlite/*", "**/dialects/postgresql/*", "**/dialects/mysql/*"] }] },
+  },
+  {
+    files: ["src/migrate/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["**/orm/*", "**/cli/*", "**/integrations/*"] }] },
+  },
+  {
+    files: ["src/cli/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["**/orm/*", "**/integrations/*"] }] },
+  },
+  {
     files: ["src/dialects/**"],
     rules: { "no-restricted-imports": ["error", { patterns: ["**/orm/*", "**/migrate/*", "**/engine/engine*", "**/engine/connection*"] }] },
   },

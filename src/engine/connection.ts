@@ -11,8 +11,18 @@
 import type { Dialect, IsolationLevel } from "../dialects/base/dialect.js";
 import type { DriverConnection, DriverResult } from "../dialects/base/driver.js";
 import type { Compilable } from "../sql/visitor.js";
-import { ArgumentError, AthanorError, InvalidRequestError, ResourceClosedError } from "../util/errors.js";
+import { ArgumentError, InvalidRequestError, ResourceClosedError } from "../util/errors.js";
 import type { Engine } from "./engine.js";
+import type { CursorParameters, EventStatement } from "./events/engine-events.js";
+import {
+  fireAfterCursorExecute,
+  fireAfterExecute,
+  fireBeforeExecute,
+  prepareCursorCall,
+  type CursorCall,
+  type GivenParams,
+} from "./events/execution-events.js";
+import { handleDbapiError } from "./events/handle-error.js";
 import {
   assembleParams,
   keysFromDriverColumns,
@@ -25,7 +35,9 @@ import {
   type ScalarOfStatement,
 } from "./execution.js";
 import { insertedPrimaryKey } from "./inserted-pk.js";
-import type { PooledConnection } from "./pool/base.js";
+import type { CompiledStatement } from "../sql/compiled.js";
+import { Insert } from "../sql/dml.js";
+import type { PooledConnection } from "./pool/record.js";
 import { Result, RowBuffer } from "./result.js";
 import { openStream, StreamResult, type BatchSource } from "./stream-result.js";
 import {
@@ -60,6 +72,8 @@ export class Connection implements TransactionHost {
   private released = false;
   /** True after the driver connection was lost; cleared by the reconnect after rollback(). */
   private invalidated = false;
+  /** Options set with executionOptions(), as passed to execution events. */
+  private options: Readonly<ExecutionOptions> = Object.freeze({});
 
   /** @internal */
   constructor(
@@ -76,6 +90,17 @@ export class Connection implements TransactionHost {
   }
   get isClosed(): boolean {
     return this.closed;
+  }
+  /** True once the driver connection was lost or `invalidate()`d, until the reconnect (SQLAlchemy: `invalidated`). */
+  get isInvalidated(): boolean {
+    return this.invalidated;
+  }
+  /**
+   * Free-form state of the underlying pooled connection (SQLAlchemy: `Connection.info`): the
+   * same object pool listeners see as `connectionRecord.info`.
+   */
+  get info(): Record<string, unknown> {
+    return this.record.info;
   }
   /** Whether a transaction (begun explicitly or by autobegin) is in progress. */
   inTransaction(): boolean {
@@ -101,42 +126,86 @@ export class Connection implements TransactionHost {
     params?: Params | readonly Params[],
   ): Promise<Result<RowOfStatement<S>, ScalarOfStatement<S>>> {
     this.checkUsable();
-    if (typeof stmt === "string" || stmt === null || typeof (stmt as Compilable)._compile !== "function") {
-      throw new ArgumentError(
-        `execute() takes a statement object, got ${typeof stmt === "string" ? `the string '${String(stmt).slice(0, 60)}'` : String(stmt)}. ` +
-          "Wrap textual SQL in text(): conn.execute(text('SELECT …')).",
-        "ATH-EXECUTE",
-      );
+    checkStatement(stmt);
+    const events = this.engine.dispatch;
+    let statement: Executable = stmt;
+    if (events.has("beforeExecute")) {
+      const r = await fireBeforeExecute(this.engine, this, stmt, params, false, this.options);
+      statement = checkStatement(r.statement);
+      params = r.params as Params | readonly Params[] | undefined;
     }
     const many = Array.isArray(params) && params.length > 1;
     const first: Params | undefined = Array.isArray(params) ? params[0] : (params as Params | undefined);
-    const { plan, cached } = this.engine.compileCached(stmt, paramKeysFor(stmt, first));
+    const { plan, cached } = this.engine.compileCached(
+      statement,
+      paramKeysFor(statement, first),
+      !many && this.wantsImplicitReturning(statement),
+    );
     await this.autobegin();
-    const sql = plan.compiled.sql;
     const isInsert = plan.compiled.kind === "insert";
     const raw = isInsert && !many ? new Array<unknown>(plan.compiled.binds.length) : undefined;
-    let dr: DriverResult;
-    if (many) {
-      const sets = (params as readonly Params[]).map((p) => assembleParams(plan, p));
-      this.engine._log.statement(sql, sets, cached, true);
-      try {
-        dr = await this.record.driver.executeMany(sql, sets, plan.driverOptions);
-      } catch (err) {
-        throw this.wrapError(err, sql, sets);
-      }
-    } else {
-      const values = assembleParams(plan, first, raw);
-      this.engine._log.statement(sql, values, cached, false);
-      try {
-        dr = await this.record.driver.execute(sql, values, plan.driverOptions);
-      } catch (err) {
-        throw this.wrapError(err, sql, values);
-      }
+    const values: CursorParameters = many
+      ? (params as readonly Params[]).map((p) => assembleParams(plan, p))
+      : assembleParams(plan, first, raw);
+    const dr = await this.runOnDriver(plan.compiled, plan.compiled.sql, values, many, plan, cached);
+    const result = this.buildResult(statement, plan, dr, many, first, raw ?? null);
+    if (events.has("afterExecute"))
+      await fireAfterExecute(this.engine, this, statement, params, false, this.options, result);
+    return result as Result<RowOfStatement<S>, ScalarOfStatement<S>>;
+  }
+
+  /**
+   * Sends SQL text and values to the driver: `beforeCursorExecute` (which may replace them),
+   * the statement log, the driver call, `afterCursorExecute`; driver errors go through
+   * `handleError` and invalidate the connection on a disconnect.
+   */
+  private async runOnDriver(
+    compiled: CompiledStatement | null,
+    sql: string,
+    values: CursorParameters,
+    many: boolean,
+    plan: ExecutionPlan | null,
+    cached: boolean,
+  ): Promise<DriverResult> {
+    const d = this.engine.dispatch;
+    let call: CursorCall | null = null;
+    if (d.has("beforeCursorExecute") || d.has("afterCursorExecute") || d.has("handleError")) {
+      call = await prepareCursorCall(
+        this.engine,
+        this,
+        () => this.record.dbapiConnection,
+        compiled,
+        sql,
+        values,
+        many,
+        this.options,
+      );
+      sql = call.sql;
+      values = call.params;
     }
-    return this.buildResult(stmt, plan, dr, many, first, raw ?? null) as Result<
-      RowOfStatement<S>,
-      ScalarOfStatement<S>
-    >;
+    this.engine._log.statement(sql, values, cached, many);
+    const driver = this.record.driver;
+    let dr: DriverResult;
+    try {
+      dr = many
+        ? await driver.executeMany(sql, values as readonly (readonly unknown[])[], plan?.driverOptions)
+        : await driver.execute(sql, values as readonly unknown[], plan?.driverOptions);
+    } catch (err) {
+      throw await this.handleError(err, sql, values, call);
+    }
+    if (call !== null)
+      await fireAfterCursorExecute(this.engine, this, this.record.dbapiConnection, call, many);
+    return dr;
+  }
+
+  /**
+   * A single-row INSERT on a database whose driver reports no new row id gets `RETURNING <pk>`
+   * added, so `insertedPrimaryKey` is known (SQLAlchemy: `implicit_returning`).
+   */
+  private wantsImplicitReturning(stmt: unknown): boolean {
+    const caps = this.engine.dialect.capabilities;
+    if (caps.postfetchLastrowid || !caps.supportsInsertReturning) return false;
+    return stmt instanceof Insert && stmt._returning.length === 0;
   }
 
   private buildResult(
@@ -153,8 +222,9 @@ export class Connection implements TransactionHost {
     if (resultPlan !== null) {
       // The compiled statement knows its columns: the driver's names are not needed.
       keys = resultPlan.keys;
-      returnsRows = true;
       processRows(dr.rows, resultPlan);
+      // Rows of an implicit RETURNING only serve insertedPrimaryKey.
+      returnsRows = plan!.compiled.implicitReturning !== true;
     } else {
       const columns = dr.columns;
       returnsRows = columns !== null;
@@ -189,15 +259,23 @@ export class Connection implements TransactionHost {
     params: readonly unknown[] = [],
   ): Promise<Result<Record<string, unknown>>> {
     this.checkUsable();
-    await this.autobegin();
-    this.engine._log.statement(sql, params, false, false);
-    let dr: DriverResult;
-    try {
-      dr = await this.record.driver.execute(sql, params);
-    } catch (err) {
-      throw this.wrapError(err, sql, params);
+    const events = this.engine.dispatch;
+    if (events.has("beforeExecute")) {
+      const r = await fireBeforeExecute(this.engine, this, sql, params, true, this.options);
+      if (typeof r.statement !== "string")
+        throw new ArgumentError(
+          "A beforeExecute listener must return SQL text for execDriverSql().",
+          "ATH-EVENT",
+        );
+      sql = r.statement;
+      params = (r.params ?? []) as readonly unknown[];
     }
-    return this.buildResult(null, null, dr, false, undefined, null);
+    await this.autobegin();
+    const dr = await this.runOnDriver(null, sql, params, false, null, false);
+    const result = this.buildResult(null, null, dr, false, undefined, null);
+    if (events.has("afterExecute"))
+      await fireAfterExecute(this.engine, this, sql, params, true, this.options, result);
+    return result;
   }
 
   /** The first column of the first row, or null (SQLAlchemy: `Connection.scalar`). */
@@ -222,32 +300,62 @@ export class Connection implements TransactionHost {
     const batchSize = options.batchSize ?? 1000;
     if (!(batchSize >= 1))
       throw new ArgumentError(`stream() batchSize must be at least 1, got ${batchSize}.`, "ATH-ARG");
-    const { plan, cached } = this.engine.compileCached(stmt, paramKeysFor(stmt, params));
+    const events = this.engine.dispatch;
+    let statement: Executable = stmt;
+    let given: GivenParams = params;
+    if (events.has("beforeExecute")) {
+      const r = await fireBeforeExecute(this.engine, this, stmt, params, false, this.options);
+      statement = checkStatement(r.statement);
+      given = r.params;
+    }
+    const single = (Array.isArray(given) ? given[0] : given) as Params | undefined;
+    const { plan, cached } = this.engine.compileCached(statement, paramKeysFor(statement, single));
     await this.autobegin();
-    const sql = plan.compiled.sql;
-    const values = assembleParams(plan, params);
+    let sql = plan.compiled.sql;
+    let values: CursorParameters = assembleParams(plan, single);
+    let call: CursorCall | null = null;
+    if (events.has("beforeCursorExecute") || events.has("afterCursorExecute") || events.has("handleError")) {
+      call = await prepareCursorCall(
+        this.engine,
+        this,
+        () => this.record.dbapiConnection,
+        plan.compiled,
+        sql,
+        values,
+        false,
+        this.options,
+      );
+      sql = call.sql;
+      values = call.params;
+    }
     this.engine._log.statement(sql, values, cached, false);
     const { source, keys } = await openStream(
-      this.record.driver.stream(sql, values, batchSize, plan.driverOptions),
+      this.record.driver.stream(sql, values as readonly unknown[], batchSize, plan.driverOptions),
       plan.resultPlan,
       {
-        wrapError: (err) => this.wrapError(err, sql, values),
+        wrapError: (err) => this.handleError(err, sql, values, call),
         onEnd: (src) => {
           if (this.activeStream === src) this.activeStream = null;
         },
       },
     );
     this.activeStream = source;
-    return new StreamResult<RowOfStatement<S>, ScalarOfStatement<S>>(source, keys);
+    if (call !== null)
+      await fireAfterCursorExecute(this.engine, this, this.record.dbapiConnection, call, false);
+    const result = new StreamResult<RowOfStatement<S>, ScalarOfStatement<S>>(source, keys);
+    if (events.has("afterExecute"))
+      await fireAfterExecute(this.engine, this, statement, given, false, this.options, result);
+    return result;
   }
 
   /** Whether a table (or view) exists, as seen by this connection (used by MetaData.createAll). */
   async hasTable(name: string, schema?: string | null): Promise<boolean> {
     this.checkUsable();
+    if (this.invalidated) await this.reconnect();
     try {
       return await this.dialect.hasTable(this.record.driver, name, schema ?? null);
     } catch (err) {
-      throw this.wrapError(err, null, null);
+      throw await this.handleError(err, null, null, null);
     }
   }
 
@@ -272,6 +380,7 @@ export class Connection implements TransactionHost {
     await this.autobegin();
     const name = `sa_savepoint_${++this.savepointSeq}`;
     const sp = new NestedTransaction(this, name);
+    if (this.engine.dispatch.has("savepoint")) await this.engine.dispatch.fire("savepoint", this, name);
     this.engine._log.info(`SAVEPOINT ${name}`);
     await this.dialectCall(`SAVEPOINT ${name}`, (d) => this.dialect.doSavepoint(d, name));
     this.nested.push(sp);
@@ -300,6 +409,7 @@ export class Connection implements TransactionHost {
     const tx = new RootTransaction(this, implicit);
     this.transaction = tx;
     const begin = async () => {
+      if (this.engine.dispatch.has("begin")) await this.engine.dispatch.fire("begin", this);
       await this.applyIsolation();
       const driver = this.record.driver;
       if (driver.autocommit) {
@@ -308,7 +418,7 @@ export class Connection implements TransactionHost {
       }
       this.engine._log.info("BEGIN (implicit)");
       await this.dialectCall("BEGIN", (d) => this.dialect.doBegin(d));
-      this.record.info.transactionOpen = true;
+      this.record.transactionOpen = true;
     };
     this.beginning = begin();
     try {
@@ -328,12 +438,13 @@ export class Connection implements TransactionHost {
     for (const sp of this.nested) sp.isActive = false;
     this.nested = [];
     if (this.transaction === tx) this.transaction = null;
-    this.record.info.transactionOpen = false;
+    if (!this.released) this.record.transactionOpen = false;
   }
 
   /** @internal */
   async _commitRoot(tx: RootTransaction): Promise<void> {
     this.checkNotStreaming();
+    if (this.engine.dispatch.has("commit")) await this.engine.dispatch.fire("commit", this);
     const autocommit = this.record.driver.autocommit;
     this.engine._log.info(autocommit ? "COMMIT (autocommit mode, nothing sent)" : "COMMIT");
     try {
@@ -345,6 +456,7 @@ export class Connection implements TransactionHost {
   /** @internal */
   async _rollbackRoot(tx: RootTransaction, reconnect = true): Promise<void> {
     if (this.activeStream) await this.activeStream.close().catch(() => undefined);
+    if (this.engine.dispatch.has("rollback")) await this.engine.dispatch.fire("rollback", this);
     const autocommit = this.record.driver.autocommit;
     this.engine._log.info(autocommit ? "ROLLBACK (autocommit mode, nothing sent)" : "ROLLBACK");
     try {
@@ -358,6 +470,8 @@ export class Connection implements TransactionHost {
   /** @internal */
   async _releaseSavepoint(sp: NestedTransaction): Promise<void> {
     this.checkUsable();
+    if (this.engine.dispatch.has("releaseSavepoint"))
+      await this.engine.dispatch.fire("releaseSavepoint", this, sp.savepointName, null);
     this.engine._log.info(`RELEASE SAVEPOINT ${sp.savepointName}`);
     await this.dialectCall(`RELEASE SAVEPOINT ${sp.savepointName}`, (d) =>
       this.dialect.doReleaseSavepoint(d, sp.savepointName),
@@ -367,6 +481,8 @@ export class Connection implements TransactionHost {
   /** @internal */
   async _rollbackToSavepoint(sp: NestedTransaction): Promise<void> {
     this.checkUsable();
+    if (this.engine.dispatch.has("rollbackSavepoint"))
+      await this.engine.dispatch.fire("rollbackSavepoint", this, sp.savepointName, null);
     this.engine._log.info(`ROLLBACK TO SAVEPOINT ${sp.savepointName}`);
     await this.dialectCall(`ROLLBACK TO SAVEPOINT ${sp.savepointName}`, (d) =>
       this.dialect.doRollbackToSavepoint(d, sp.savepointName),
@@ -400,17 +516,19 @@ export class Connection implements TransactionHost {
       }
       this.pendingIsolation = normalizeIsolationLevel(options.isolationLevel);
     }
+    this.options = Object.freeze({ ...this.options, ...options });
     return this;
   }
 
   /** The isolation level the database reports for this connection ("AUTOCOMMIT" when in that mode). */
   async getIsolationLevel(): Promise<IsolationLevel> {
     this.checkUsable();
+    if (this.invalidated) await this.reconnect();
     await this.applyIsolation();
     try {
       return await this.dialect.getIsolationLevel(this.record.driver);
     } catch (err) {
-      throw this.wrapError(err, null, null);
+      throw await this.handleError(err, null, null, null);
     }
   }
 
@@ -419,7 +537,7 @@ export class Connection implements TransactionHost {
     if (level === null) return;
     this.pendingIsolation = null;
     await this.dialectCall(null, (d) => this.dialect.setIsolationLevel(d, level));
-    this.record.info.isolationChanged = true;
+    this.record.isolationChanged = true;
   }
 
   // ---- lifecycle ----
@@ -432,8 +550,13 @@ export class Connection implements TransactionHost {
   private async doClose(): Promise<void> {
     try {
       if (this.activeStream) await this.activeStream.close().catch(() => undefined);
-      if (this.transaction?.isActive)
-        await this._rollbackRoot(this.transaction, false).catch(() => (this.record.invalidated = true));
+      if (this.transaction?.isActive) {
+        const record = this.record;
+        // A ROLLBACK that fails leaves the connection in an unknown state: it is not reused.
+        await this._rollbackRoot(this.transaction, false).catch((err: unknown) =>
+          this.released ? undefined : record.invalidate(err).catch(() => undefined),
+        );
+      }
     } finally {
       this.closed = true;
       if (!this.released) {
@@ -446,17 +569,20 @@ export class Connection implements TransactionHost {
     return this.close();
   }
 
-  /** Discards the underlying driver connection; the next use (after rollback) gets a fresh one. */
-  async invalidate(): Promise<void> {
+  /**
+   * Discards the underlying driver connection now (the pool's `invalidate` event fires, the
+   * connection is closed); outside a transaction a fresh one is checked out at once, inside one
+   * after `rollback()` (SQLAlchemy: `Connection.invalidate`).
+   */
+  async invalidate(exception?: unknown): Promise<void> {
     this.checkOpen();
-    this.markInvalid();
+    if (!this.invalidated) {
+      this.invalidated = true;
+      if (!this.released) await this.record.invalidate(exception);
+    }
     if (!this.inTransaction()) await this.reconnect();
   }
 
-  private markInvalid(): void {
-    this.invalidated = true;
-    this.record.invalidated = true;
-  }
   private async reconnect(): Promise<void> {
     if (!this.released) {
       this.released = true;
@@ -499,15 +625,48 @@ export class Connection implements TransactionHost {
     try {
       await fn(this.record.driver);
     } catch (err) {
-      throw this.wrapError(err, statement, null);
+      throw await this.handleError(err, statement, null, null);
     }
   }
 
-  /** Translates a driver error; a disconnect invalidates the connection. */
-  private wrapError(err: unknown, sql: string | null, params: unknown): Error {
-    if (err instanceof AthanorError) return err;
-    const e = this.dialect.translateError(err, sql, params);
-    if (e.connectionInvalidated || this.record.driver.broken) this.markInvalid();
-    return e;
+  /**
+   * A driver error, wrapped and shown to `handleError` listeners. On a disconnect the pool's
+   * older connections are marked stale and this connection is invalidated: closed now, replaced
+   * on next use (after rollback() if a transaction was open).
+   */
+  private async handleError(
+    err: unknown,
+    sql: string | null,
+    params: unknown,
+    call: CursorCall | null,
+  ): Promise<Error> {
+    const record = this.released ? null : this.record;
+    const out = await handleDbapiError(this.engine, {
+      err,
+      connection: this,
+      record,
+      statement: sql,
+      parameters: params,
+      context: call?.context ?? null,
+    });
+    if (out.isDisconnect && !this.invalidated && record !== null) {
+      this.invalidated = true;
+      if (out.invalidatePool) record.pool._invalidate(record);
+      // The error being thrown matters more than one from an invalidate listener.
+      await record.invalidate(out.error).catch(() => undefined);
+    }
+    return out.error;
   }
+}
+
+/** The statement object execute() needs (textual SQL must be wrapped in text()). */
+function checkStatement(stmt: EventStatement): Executable {
+  if (typeof stmt === "string" || stmt === null || typeof (stmt as Compilable)._compile !== "function") {
+    throw new ArgumentError(
+      `execute() takes a statement object, got ${typeof stmt === "string" ? `the string '${String(stmt).slice(0, 60)}'` : String(stmt)}. ` +
+        "Wrap textual SQL in text(): conn.execute(text('SELECT …')).",
+      "ATH-EXECUTE",
+    );
+  }
+  return stmt;
 }

@@ -17,10 +17,15 @@ import type { CompiledStatement } from "../sql/compiled.js";
 import { StatementCache } from "../sql/cache.js";
 import { AthanorError, DBAPIError } from "../util/errors.js";
 import { Connection } from "./connection.js";
+import { Dispatcher, unknownEventError, type ListenOptions } from "./events/dispatcher.js";
+import { ENGINE_EVENT_NAMES, type EngineEventMap } from "./events/engine-events.js";
+import { handleDbapiError } from "./events/handle-error.js";
+import { POOL_EVENT_NAMES, type PoolEventMap } from "./events/pool-events.js";
 import { normalizeIsolationLevel } from "./transaction.js";
 import { buildPlan, type ExecutionPlan } from "./execution.js";
 import { consoleLogger, EngineLog, type EchoSetting, type Logger } from "./logging.js";
-import type { Pool, PoolClass, PooledConnection } from "./pool/base.js";
+import type { Pool, PoolClass } from "./pool/base.js";
+import type { PooledConnection } from "./pool/record.js";
 import { QueuePool } from "./pool/queue-pool.js";
 import { StaticPool } from "./pool/static-pool.js";
 import { dialectForUrl } from "./registry.js";
@@ -37,6 +42,17 @@ export interface EngineOptions {
   maxOverflow?: number;
   /** Seconds to wait for a free connection (default 30). */
   poolTimeout?: number;
+  /**
+   * Seconds after which a connection is closed and reopened at its next checkout, e.g. below
+   * MySQL's `wait_timeout` (SQLAlchemy: `pool_recycle`; default -1: never).
+   */
+  poolRecycle?: number;
+  /** Test each connection with a cheap query at checkout and silently replace it if it is dead (SQLAlchemy: `pool_pre_ping`). */
+  poolPrePing?: boolean;
+  /** Reuse the most recently returned connection first, letting the others idle out (SQLAlchemy: `pool_use_lifo`). */
+  poolUseLifo?: boolean;
+  /** Log pool activity through `logger` (SQLAlchemy: `echo_pool`): true for changes, "debug" for every checkout. */
+  echoPool?: EchoSetting;
   /** Pool implementation: QueuePool, StaticPool, NullPool (default: StaticPool for SQLite :memory:, else QueuePool). */
   poolClass?: PoolClass;
   /** Isolation level of every connection, "AUTOCOMMIT" included (default: the database's own). */
@@ -59,6 +75,8 @@ export class Engine {
   readonly compiledCache: StatementCache;
   /** Bind/result processors per cached compiled statement. */
   private readonly plans = new WeakMap<CompiledStatement, ExecutionPlan>();
+  /** The engine's event listeners (pool events live on `pool.dispatch`). */
+  readonly dispatch = new Dispatcher<EngineEventMap>("Engine", ENGINE_EVENT_NAMES);
 
   constructor(url: URL, dialect: Dialect, options: EngineOptions = {}) {
     this.url = url;
@@ -80,7 +98,14 @@ export class Engine {
       poolSize: options.poolSize,
       maxOverflow: options.maxOverflow,
       poolTimeout: options.poolTimeout,
+      poolRecycle: options.poolRecycle,
+      poolPrePing: options.poolPrePing,
+      poolUseLifo: options.poolUseLifo,
       reset: (record) => this.resetConnection(record),
+      ping: (record) => this.ping(record),
+      dialect,
+      echoPool: options.echoPool ?? false,
+      logger: options.logger ?? consoleLogger,
     });
   }
 
@@ -91,7 +116,16 @@ export class Engine {
 
   /** Checks a connection out of the pool. Close it (or use `await using`) to give it back. */
   async connect(): Promise<Connection> {
-    return new Connection(this, await this._checkout());
+    const conn = new Connection(this, await this._checkout());
+    if (this.dispatch.has("engineConnect")) {
+      try {
+        await this.dispatch.fire("engineConnect", conn);
+      } catch (err) {
+        await conn.close().catch(() => undefined);
+        throw err;
+      }
+    }
+    return conn;
   }
 
   /**
@@ -123,7 +157,39 @@ export class Engine {
   async dispose(): Promise<void> {
     const old = this._pool;
     this._pool = old.recreate();
-    await old.dispose();
+    try {
+      await old.dispose();
+    } finally {
+      if (this.dispatch.has("engineDisposed")) await this.dispatch.fire("engineDisposed", this);
+    }
+  }
+
+  // ---- events ----
+
+  /**
+   * Adds an event listener: engine events (`beforeExecute`, `handleError`, …) or pool events
+   * (`connect`, `checkout`, …) for this engine's pool (SQLAlchemy: `event.listen(engine, name, fn)`).
+   * Returns the engine.
+   * @example engine.on("connect", async (dbapiConnection) => { await dbapiConnection.execute("SET NAMES utf8mb4"); });
+   */
+  on<K extends keyof EngineEventMap>(name: K, fn: EngineEventMap[K], options?: ListenOptions): this;
+  on<K extends keyof PoolEventMap>(name: K, fn: PoolEventMap[K], options?: ListenOptions): this;
+  on(name: string, fn: (...args: any[]) => unknown, options?: ListenOptions): this {
+    this._dispatcherFor(name).listen(name, fn, options);
+    return this;
+  }
+  /** Removes a listener added with `on` / `event.listen` (SQLAlchemy: `event.remove`). Returns the engine. */
+  removeListener<K extends keyof EngineEventMap>(name: K, fn: EngineEventMap[K]): this;
+  removeListener<K extends keyof PoolEventMap>(name: K, fn: PoolEventMap[K]): this;
+  removeListener(name: string, fn: (...args: any[]) => unknown): this {
+    this._dispatcherFor(name).remove(name, fn);
+    return this;
+  }
+  /** @internal The dispatcher holding `name`'s listeners: the engine's, or its pool's for pool events. */
+  _dispatcherFor(name: string): Dispatcher<any> {
+    if (this.dispatch.accepts(name)) return this.dispatch;
+    if (this._pool.dispatch.accepts(name)) return this._pool.dispatch;
+    throw unknownEventError(name, "Engine", [...ENGINE_EVENT_NAMES, ...POOL_EVENT_NAMES]);
   }
 
   toString(): string {
@@ -149,8 +215,10 @@ export class Engine {
   compileCached(
     stmt: Compilable,
     paramKeys: readonly string[] | null,
+    implicitReturning = false,
   ): { plan: ExecutionPlan; cached: boolean } {
-    const { compiled, template, hit } = this.compiledCache.lookup(this.dialect, stmt as ClauseElement, paramKeys ? { paramKeys } : {});
+    const options = paramKeys ? { paramKeys, implicitReturning } : implicitReturning ? { implicitReturning } : {};
+    const { compiled, template, hit } = this.compiledCache.lookup(this.dialect, stmt as ClauseElement, options);
     let base = this.plans.get(template);
     if (!base) {
       base = buildPlan(this.dialect, template);
@@ -165,37 +233,66 @@ export class Engine {
     try {
       conn = await this.dialect.connect(args);
     } catch (err) {
-      throw this.connectError(err);
+      throw await this.connectError(err);
     }
     try {
       this.defaultIsolationLevel ??= await this.dialect.getIsolationLevel(conn);
       if (this.isolationLevel) await this.dialect.setIsolationLevel(conn, this.isolationLevel);
     } catch (err) {
       await conn.close().catch(() => undefined);
-      throw this.connectError(err);
+      throw await this.connectError(err);
     }
     return conn;
   }
 
-  /** Driver errors at connect become DBAPIErrors naming the (masked) URL. */
-  private connectError(err: unknown): Error {
+  /** Driver errors at connect become DBAPIErrors naming the (masked) URL; `handleError` sees them. */
+  private async connectError(err: unknown): Promise<Error> {
     if (err instanceof AthanorError) return err;
-    const e = this.dialect.translateError(err, null, null);
-    if (e instanceof DBAPIError) e.message += `\n[connecting to ${this.url.toString()}]`;
-    return e;
+    const wrapped = this.dialect.translateError(err, null, null);
+    if (wrapped instanceof DBAPIError) wrapped.message += `\n[connecting to ${this.url.toString()}]`;
+    if (!this.dispatch.has("handleError")) return wrapped;
+    const out = await handleDbapiError(this, {
+      err,
+      connection: null,
+      record: null,
+      statement: null,
+      parameters: null,
+      context: null,
+      wrapped,
+    });
+    return out.error;
+  }
+
+  /** Pool pre-ping: false on a disconnect (the pool reconnects), `handleError` listeners consulted. */
+  private async ping(record: PooledConnection): Promise<boolean> {
+    try {
+      await this.dialect.doPing(record.driver);
+      return true;
+    } catch (err) {
+      const out = await handleDbapiError(this, {
+        err,
+        connection: null,
+        record,
+        statement: null,
+        parameters: null,
+        context: null,
+        isPrePing: true,
+      });
+      if (out.isDisconnect) return false;
+      throw out.error;
+    }
   }
 
   /** Pool reset-on-return: roll back an open transaction, restore the engine's isolation level. */
   private async resetConnection(record: PooledConnection): Promise<void> {
-    const info = record.info;
-    if (info.transactionOpen) {
+    if (record.transactionOpen) {
       await this.dialect.doRollback(record.driver);
-      info.transactionOpen = false;
+      record.transactionOpen = false;
     }
-    if (info.isolationChanged) {
+    if (record.isolationChanged) {
       const level = this.isolationLevel ?? this.defaultIsolationLevel ?? this.dialect.defaultIsolationLevel;
       await this.dialect.setIsolationLevel(record.driver, level);
-      info.isolationChanged = false;
+      record.isolationChanged = false;
     }
   }
 }

@@ -13,8 +13,25 @@ export {
   QueuePool,
   StaticPool,
   NullPool,
+  DbapiConnection,
+  DbapiCursor,
+  type CursorColumn,
   type PoolClass,
   type PoolOptions,
   type PoolStatus,
 } from "./pool/index.js";
+export {
+  event,
+  type CursorParameters,
+  type EngineEventMap,
+  type EventParams,
+  type EventStatement,
+  type ExceptionContext,
+  type ExecutionContext,
+  type ListenOptions,
+  type PoolEventMap,
+  type PoolResetState,
+} from "./events/index.js";
 export type { Executable, Params, RowOfStatement, ScalarOfStatement } from "./execution.js";
+// reflection: inspect(engine), Inspector, metadata.reflect(engine) (registered on load)
+export * from "./reflection/index.js";

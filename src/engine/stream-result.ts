@@ -25,7 +25,7 @@ export class BatchSource {
     private readonly iterator: AsyncIterator<DriverResult>,
     /** Converts a driver batch in place (result processors) and translates errors. */
     private readonly process: (rows: unknown[][]) => void,
-    private readonly onError: (err: unknown) => Error,
+    private readonly onError: (err: unknown) => Error | Promise<Error>,
     private readonly onEnd: () => void,
   ) {}
 
@@ -38,7 +38,7 @@ export class BatchSource {
         r = await this.iterator.next();
       } catch (err) {
         this.finish();
-        throw this.onError(err);
+        throw await this.onError(err);
       }
       if (r.done) {
         this.finish();
@@ -247,13 +247,13 @@ export class StreamTupleResult<T extends unknown[]> extends AsyncResultView<T> {
 export async function openStream(
   iterator: AsyncIterator<DriverResult>,
   resultPlan: ResultPlan | null,
-  hooks: { wrapError: (err: unknown) => Error; onEnd: (source: BatchSource) => void },
+  hooks: { wrapError: (err: unknown) => Error | Promise<Error>; onEnd: (source: BatchSource) => void },
 ): Promise<{ source: BatchSource; keys: readonly string[] }> {
   let first: IteratorResult<DriverResult>;
   try {
     first = await iterator.next();
   } catch (err) {
-    throw hooks.wrapError(err);
+    throw await hooks.wrapError(err);
   }
   const driverColumns = first.done ? null : first.value.columns;
   const keys = resultPlan ? resultPlan.keys : driverColumns ? keysFromDriverColumns(driverColumns) : [];

@@ -126,6 +126,7 @@ export type { ForeignKeyOptions, ForeignKeyTarget, ReferentialAction } from "./f
 export type { IndexOptions, IndexExpression } from "./indexes.js";
 export type { TableOptions, TableArg, ColumnSpec, BoundColumns } from "./table.js";
 export type { MetaDataOptions, CreateDropOptions } from "./metadata.js";
+export type { ReflectOptions } from "./reflect-hook.js";
 export { conv, Conv, DEFAULT_NAMING_CONVENTION, truncateName } from "./naming.js";
 export type { NamingConvention, ConventionToken, ConventionKey, SchemaItemName } from "./naming.js";
 export { sortTablesAndConstraints, type SortedTables } from "./sort.js";

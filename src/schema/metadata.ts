@@ -12,6 +12,7 @@ import { ArgumentError } from "../util/errors.js";
 import type { DdlBind } from "./bind.js";
 import { createAll, dropAll } from "./ddl-runner.js";
 import { DEFAULT_NAMING_CONVENTION, type NamingConvention } from "./naming.js";
+import { runReflector, type ReflectOptions } from "./reflect-hook.js";
 import { sortTablesAndConstraints } from "./sort.js";
 import type { Table } from "./table.js";
 
@@ -89,6 +90,16 @@ export class MetaData {
     const tables = this.pick(options.tables);
     const others = [...this._tables.values()].filter((t) => !tables.includes(t));
     await dropAll(tables, others, bind, options.checkFirst ?? true);
+  }
+
+  /**
+   * Loads the tables of a live database into this MetaData (SQLAlchemy: `MetaData.reflect`):
+   * columns with their types, defaults and comments, primary and foreign keys, unique and
+   * check constraints, indexes. Tables already in the MetaData are kept as they are.
+   * @example const md = new MetaData(); await md.reflect(engine, { only: ["users"] }); md.tables.users
+   */
+  async reflect(bind: DdlBind, options: ReflectOptions = {}): Promise<void> {
+    await runReflector(this, bind, options);
   }
 
   private pick(tables: readonly Table<any, any>[] | undefined): Table<any, any>[] {

@@ -69,6 +69,7 @@ interface MetaDataHost {
 }
 
 export class Table<N extends string = string, C extends ColumnMap = ColumnMap> extends TableClause<N, C> {
+  // Definitely assigned unless the constructor returns the existing table (extendExisting).
   readonly metadata!: MetaData;
   readonly comment!: string | null;
   /** Dialect-specific and other options given at construction. */
@@ -107,9 +108,9 @@ export class Table<N extends string = string, C extends ColumnMap = ColumnMap> e
       existing._extend(columns, items, options);
       return existing as any;
     }
-    setField(this as Table, "metadata", metadata);
-    setField(this as Table, "comment", options.comment ?? null);
-    setField(this as Table, "options", options);
+    this.metadata = metadata;
+    this.comment = options.comment ?? null;
+    this.options = options;
     this._constraints = [];
     this._indexes = [];
     this._pk = new PrimaryKeyConstraint();

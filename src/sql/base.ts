@@ -14,13 +14,23 @@
  */
 import { ArgumentError } from "../util/errors.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
-import { checkOperator, coerce, coerceAgainst, escapeLike, inferType, isIntegerType, stringParam } from "./coercions.js";
+import { checkOperator, coerce, coerceAgainst, inferType } from "./coercions.js";
+import {
+  affix,
+  arithmetic,
+  compare,
+  floorDivide,
+  inList,
+  like,
+  negate,
+  trueDivide,
+} from "./column-operators.js";
 import type { SqlCompiler } from "./compiler.js";
 import type * as Ops from "./operators.js";
+import type * as Conv from "./conversions.js";
 import type * as Froms from "./from-clauses.js";
 import type * as Joins from "./joins.js";
 import { BOOLEAN_TYPE, STRING_TYPE } from "./types/internal.js";
-import { NumericType } from "./types/generic.js";
 import { NULLTYPE, TypeEngine } from "./types/type-engine.js";
 
 /** Node classes that base methods construct, registered by the modules that define them. @internal */
@@ -33,8 +43,8 @@ export interface NodeRegistry {
   Collate: typeof Ops.Collate;
   Label: typeof Ops.Label;
   OrderByElement: typeof Ops.OrderByElement;
-  Cast: typeof Ops.Cast;
-  Tuple: typeof Ops.Tuple;
+  Cast: typeof Conv.Cast;
+  Tuple: typeof Conv.Tuple;
   Join: typeof Froms.Join;
   inferOnClause: typeof Joins.inferOnClause;
 }
@@ -144,17 +154,33 @@ export abstract class ColumnElement<T = unknown, K extends string = string> exte
   }
 
   // ---- strings ----
-  like(this: ColumnElement<string | null>, pattern: ExpressionArg<string>, escape?: string): ColumnElement<boolean> {
+  like(
+    this: ColumnElement<string | null>,
+    pattern: ExpressionArg<string>,
+    escape?: string,
+  ): ColumnElement<boolean> {
     return like(this, pattern, "like", false, escape);
   }
-  notLike(this: ColumnElement<string | null>, pattern: ExpressionArg<string>, escape?: string): ColumnElement<boolean> {
+  notLike(
+    this: ColumnElement<string | null>,
+    pattern: ExpressionArg<string>,
+    escape?: string,
+  ): ColumnElement<boolean> {
     return like(this, pattern, "like", true, escape);
   }
   /** Case-insensitive LIKE: ILIKE on PostgreSQL, `lower(x) LIKE lower(y)` elsewhere. */
-  ilike(this: ColumnElement<string | null>, pattern: ExpressionArg<string>, escape?: string): ColumnElement<boolean> {
+  ilike(
+    this: ColumnElement<string | null>,
+    pattern: ExpressionArg<string>,
+    escape?: string,
+  ): ColumnElement<boolean> {
     return like(this, pattern, "ilike", false, escape);
   }
-  notIlike(this: ColumnElement<string | null>, pattern: ExpressionArg<string>, escape?: string): ColumnElement<boolean> {
+  notIlike(
+    this: ColumnElement<string | null>,
+    pattern: ExpressionArg<string>,
+    escape?: string,
+  ): ColumnElement<boolean> {
     return like(this, pattern, "ilike", true, escape);
   }
   /** `x LIKE '%value%'`, with `%`, `_` and `/` in a string value escaped (SQLAlchemy: `contains(autoescape=True)`). */
@@ -180,42 +206,34 @@ export abstract class ColumnElement<T = unknown, K extends string = string> exte
   }
 
   // ---- arithmetic ----
-  add(this: ColumnElement<Arithmetic>, other: Comparand<T>): ColumnElement<T> {
+  add(this: ColumnElement<Arithmetic>, other: Comparand<T> | number): ColumnElement<T> {
     return arithmetic(this, "+", other);
   }
-  sub(this: ColumnElement<Arithmetic>, other: Comparand<T>): ColumnElement<T> {
+  sub(this: ColumnElement<Arithmetic>, other: Comparand<T> | number): ColumnElement<T> {
     return arithmetic(this, "-", other);
   }
-  mul(this: ColumnElement<Arithmetic>, other: Comparand<T>): ColumnElement<T> {
+  mul(this: ColumnElement<Arithmetic>, other: Comparand<T> | number): ColumnElement<T> {
     return arithmetic(this, "*", other);
   }
   /**
    * True division, as SQLAlchemy 2.0's `/`: integer by integer gives an exact quotient
    * (`a / CAST(b AS NUMERIC)`; SQLite `a / (b + 0.0)`; MySQL's `/` already divides exactly).
    */
-  div(this: ColumnElement<bigint | null>, other: Comparand<T>): ColumnElement<string>;
-  div(this: ColumnElement<Arithmetic>, other: Comparand<T>): ColumnElement<T>;
-  div(other: Comparand<T>): ColumnElement<any> {
-    checkOperator(this, "/", "arithmetic");
-    const right = coerceAgainst(this, other);
-    const ints = isIntegerType(this.type) && isIntegerType(right.type);
-    const big = this.type.kind === "biginteger" || right.type.kind === "biginteger";
-    const type = ints ? (big ? new NumericType() : DIV_NUMBER) : this.type;
-    return new N.BinaryExpression(this, ints ? "/int" : "/", right, type);
+  div(this: ColumnElement<bigint | null>, other: Comparand<T> | number): ColumnElement<string>;
+  div(this: ColumnElement<Arithmetic>, other: Comparand<T> | number): ColumnElement<T>;
+  div(other: Comparand<T> | number): ColumnElement<any> {
+    return trueDivide(this, other);
   }
   /** Floor division, as SQLAlchemy's `//`: `a / b` for integers (MySQL `a DIV b`), else `FLOOR(a / b)`. */
-  floorDiv(this: ColumnElement<Arithmetic>, other: Comparand<T>): ColumnElement<T> {
-    checkOperator(this, "//", "arithmetic");
-    const right = coerceAgainst(this, other);
-    return new N.BinaryExpression(this, "//", right, this.type);
+  floorDiv(this: ColumnElement<Arithmetic>, other: Comparand<T> | number): ColumnElement<T> {
+    return floorDivide(this, other);
   }
-  mod(this: ColumnElement<Arithmetic>, other: Comparand<T>): ColumnElement<T> {
+  mod(this: ColumnElement<Arithmetic>, other: Comparand<T> | number): ColumnElement<T> {
     return arithmetic(this, "%", other);
   }
   /** Unary minus. */
   neg(this: ColumnElement<Arithmetic>): ColumnElement<T> {
-    checkOperator(this, "-", "arithmetic");
-    return new N.UnaryExpression(this, "-", null, this.type);
+    return negate(this);
   }
 
   // ---- ordering, naming, typing ----
@@ -248,7 +266,10 @@ export abstract class ColumnElement<T = unknown, K extends string = string> exte
    * A custom binary operator (SQLAlchemy: `op()`), e.g. `col.op("&")(4)` or PostgreSQL's `@>`.
    * The operator text is SQL written by the programmer, never user input.
    */
-  op(operator: string, options?: { returnType?: TypeEngine<any>; isComparison?: boolean }): (other: unknown) => ColumnElement<any> {
+  op(
+    operator: string,
+    options?: { returnType?: TypeEngine<any>; isComparison?: boolean },
+  ): (other: unknown) => ColumnElement<any> {
     if (!/^[A-Za-z0-9_ !#$%&*+\-/<=>?@^|~]+$/.test(operator) || /--|\/\*/.test(operator)) {
       throw new ArgumentError(`op('${operator}') is not a SQL operator.`, "ATH-ARG");
     }
@@ -260,51 +281,6 @@ export abstract class ColumnElement<T = unknown, K extends string = string> exte
         options?.returnType ?? (options?.isComparison ? BOOLEAN_TYPE : this.type),
       );
   }
-}
-
-/** Integer true division reads back as a JS number. */
-const DIV_NUMBER = new NumericType<number>(null, null, true);
-
-function compare(left: ColumnElement<any>, op: string, right: unknown): ColumnElement<boolean> {
-  return new N.BinaryExpression(left, op, coerceAgainst(left, right), BOOLEAN_TYPE);
-}
-
-function arithmetic(left: ColumnElement<any>, op: string, right: unknown): ColumnElement<any> {
-  checkOperator(left, op, "arithmetic");
-  return new N.BinaryExpression(left, op, coerceAgainst(left, right), left.type);
-}
-
-function like(left: ColumnElement<any>, pattern: unknown, mode: "like" | "ilike", negate: boolean, escape: string | undefined) {
-  checkOperator(left, mode.toUpperCase(), "string");
-  if (escape !== undefined && (typeof escape !== "string" || escape.length !== 1)) {
-    throw new ArgumentError(`A LIKE escape must be one character, got ${JSON.stringify(escape)}.`, "ATH-ARG");
-  }
-  return new N.LikeExpression(left, coerce(pattern, STRING_TYPE, left), mode, negate, escape ?? null);
-}
-
-function affix(left: ColumnElement<any>, value: ExpressionArg<string>, before: boolean, after: boolean): ColumnElement<boolean> {
-  checkOperator(left, "LIKE", "string");
-  if (value instanceof ColumnElement) {
-    // An expression can't be escaped: build '%' || value || '%' in SQL.
-    let p: ColumnElement<any> = value;
-    if (before) p = new N.BinaryExpression(stringParam("%"), "||", p, STRING_TYPE);
-    if (after) p = new N.BinaryExpression(p, "||", stringParam("%"), STRING_TYPE);
-    return new N.LikeExpression(left, p, "like", false, null);
-  }
-  if (typeof value !== "string") {
-    throw new ArgumentError(`contains()/startsWith()/endsWith() take a string, got ${typeof value}.`, "ATH-VALUE");
-  }
-  const pattern = (before ? "%" : "") + escapeLike(value) + (after ? "%" : "");
-  return new N.LikeExpression(left, stringParam(pattern), "like", false, "/");
-}
-
-function inList(left: ColumnElement<any>, values: readonly unknown[] | InSubquery): ClauseElement | ColumnElement<any>[] {
-  if (!Array.isArray(values)) {
-    if (values instanceof ClauseElement && (values as Partial<InSubquery>)._isSelect) return values;
-    throw new ArgumentError("in()/notIn() take an array of values or a SELECT.", "ATH-ARG");
-  }
-  if (left instanceof N.Tuple) return values.map((v) => left.coerceRow(v));
-  return values.map((v) => coerceAgainst(left, v));
 }
 
 /** A bound parameter: a value sent separately from the SQL text (SQLAlchemy: `BindParameter`). */
@@ -337,7 +313,8 @@ export class BindParameter<T = unknown> extends ColumnElement<T> {
  * @example select(users).where(users.c.id.eq(bindparam("id", Integer)))  // execute(stmt, { id: 5 })
  */
 export function bindparam<T = any>(name: string, type?: TypeEngine<T>, value?: T): BindParameter<T> {
-  if (typeof name !== "string" || name === "") throw new ArgumentError("bindparam() needs a non-empty name.", "ATH-ARG");
+  if (typeof name !== "string" || name === "")
+    throw new ArgumentError("bindparam() needs a non-empty name.", "ATH-ARG");
   return new BindParameter<T>(name, value, type ?? (value !== undefined ? inferType(value) : NULLTYPE));
 }
 
@@ -394,7 +371,10 @@ export class ColumnClause<T = unknown, K extends string = string> extends Column
 }
 
 /** A free-standing column, not bound to a table (SQLAlchemy: `column()`). */
-export function column<T = any, K extends string = string>(name: K, type?: TypeEngine<T>): ColumnClause<T, K> {
+export function column<T = any, K extends string = string>(
+  name: K,
+  type?: TypeEngine<T>,
+): ColumnClause<T, K> {
   return new ColumnClause<T, K>(name, type ?? NULLTYPE, null);
 }
 
@@ -417,11 +397,25 @@ export abstract class FromClause extends ClauseElement {
    * `this JOIN right ON onclause`; the ON clause is inferred from foreign keys when omitted.
    * @example select(users.c.name).selectFrom(users.join(orders))
    */
-  join(right: FromClause, onclause?: ColumnElement<boolean | null>, options?: { isOuter?: boolean; full?: boolean }): Froms.Join {
-    return new N.Join(this, right, onclause ?? N.inferOnClause(this, right), options?.isOuter ?? false, options?.full ?? false);
+  join(
+    right: FromClause,
+    onclause?: ColumnElement<boolean | null>,
+    options?: { isOuter?: boolean; full?: boolean },
+  ): Froms.Join {
+    return new N.Join(
+      this,
+      right,
+      onclause ?? N.inferOnClause(this, right),
+      options?.isOuter ?? false,
+      options?.full ?? false,
+    );
   }
   /** `this LEFT OUTER JOIN right` (SQLAlchemy: `outerjoin`). */
-  outerJoin(right: FromClause, onclause?: ColumnElement<boolean | null>, options?: { full?: boolean }): Froms.Join {
+  outerJoin(
+    right: FromClause,
+    onclause?: ColumnElement<boolean | null>,
+    options?: { full?: boolean },
+  ): Froms.Join {
     return this.join(right, onclause, { isOuter: true, full: options?.full ?? false });
   }
 }

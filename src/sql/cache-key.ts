@@ -40,7 +40,13 @@ export function typeKey(t: TypeEngine<any>): string {
     try {
       props = JSON.stringify(t, (name, v) => {
         if (typeof v === "function") return "fn#" + objectId(v);
-        if (name !== "" && v !== null && typeof v === "object" && Object.getPrototypeOf(v)?.constructor !== Object && !Array.isArray(v)) {
+        if (
+          name !== "" &&
+          v !== null &&
+          typeof v === "object" &&
+          Object.getPrototypeOf(v)?.constructor !== Object &&
+          !Array.isArray(v)
+        ) {
           const nested = v as TypeEngine<any>;
           return typeof nested.kind === "string" ? "type#" + typeKey(nested) : "obj#" + objectId(v);
         }
@@ -131,19 +137,21 @@ export interface CacheKey {
   readonly bindIndex: ReadonlyMap<BindParameter<any>, number>;
 }
 
-const memo = new WeakMap<ClauseElement, CacheKey | null>();
+/** The last statement keyed: executing one statement object repeatedly (executemany, loops) keys it once. */
+let lastStmt: ClauseElement | null = null;
+let lastKey: CacheKey | null = null;
 
 /**
  * The cache key of a statement, or null when it holds a construct that cannot be cached.
- * Statements are immutable, so the result is remembered per statement object.
+ * Statements are immutable, so the key of the statement keyed last is reused. (A WeakMap memo
+ * per statement costs more in garbage collection than keying again.)
  */
 export function generateCacheKey(stmt: ClauseElement): CacheKey | null {
-  let ck = memo.get(stmt);
-  if (ck === undefined) {
-    const k = new CacheKeyBuilder();
-    stmt._ck(k);
-    ck = k.cacheable ? { key: k.key, values: k.values, bindIndex: k.bindIndex } : null;
-    memo.set(stmt, ck);
-  }
+  if (stmt === lastStmt) return lastKey;
+  const k = new CacheKeyBuilder();
+  stmt._ck(k);
+  const ck = k.cacheable ? { key: k.key, values: k.values, bindIndex: k.bindIndex } : null;
+  lastStmt = stmt;
+  lastKey = ck;
   return ck;
 }

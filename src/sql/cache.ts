@@ -67,7 +67,8 @@ export class StatementCache {
    * callers can keep per-shape work (bind and result processors) next to it.
    */
   lookup(dialect: CompilingDialect, stmt: ClauseElement, options: CompileOptions = {}): CacheLookup {
-    const keyable = this.maxSize > 0 && !options.literalBinds && typeof (stmt as Partial<ClauseElement>)._ck === "function";
+    const keyable =
+      this.maxSize > 0 && !options.literalBinds && typeof (stmt as Partial<ClauseElement>)._ck === "function";
     const ck = keyable ? generateCacheKey(stmt) : null;
     if (ck === null) {
       this.counters.uncached++;
@@ -75,14 +76,19 @@ export class StatementCache {
       return { compiled, template: compiled, hit: false };
     }
     const keys = options.paramKeys;
-    const fullKey = objectId(dialect) + "|" + (keys && keys.length ? keys.join("\u0001") : "") + "|" + ck.key;
+    const fullKey =
+      objectId(dialect) + (options.implicitReturning ? "|r|" : "|") + (keys && keys.length ? keys.join("\u0001") : "") + "|" + ck.key;
     const hit = this.entries.get(fullKey);
     if (hit) {
       this.counters.hits++;
       // Most recently used last.
       this.entries.delete(fullKey);
       this.entries.set(fullKey, hit);
-      return { compiled: hit.usesValues ? withValues(hit.compiled, ck.values) : hit.compiled, template: hit.compiled, hit: true };
+      return {
+        compiled: hit.usesValues ? withValues(hit.compiled, ck.values) : hit.compiled,
+        template: hit.compiled,
+        hit: true,
+      };
     }
     this.counters.misses++;
     const compiled = dialect.compile(stmt, { ...options, cacheKey: ck }) as CompiledWithLayout;
@@ -113,7 +119,24 @@ function withValues(c: CompiledWithLayout, values: readonly unknown[]): Compiled
   for (let i = 0; i < binds.length; i++) {
     const slot = c.binds[i]!;
     const j = idx[i]!;
-    binds[i] = j < 0 ? slot : { key: slot.key, value: values[j], hasValue: slot.hasValue, type: slot.type, compute: slot.compute };
+    binds[i] =
+      j < 0
+        ? slot
+        : {
+            key: slot.key,
+            value: values[j],
+            hasValue: slot.hasValue,
+            type: slot.type,
+            compute: slot.compute,
+          };
   }
-  return { sql: c.sql, binds, bindIndexes: idx, resultColumns: c.resultColumns, kind: c.kind, returnsRows: c.returnsRows, dialect: c.dialect };
+  return {
+    sql: c.sql,
+    binds,
+    bindIndexes: idx,
+    resultColumns: c.resultColumns,
+    kind: c.kind,
+    returnsRows: c.returnsRows,
+    dialect: c.dialect,
+  };
 }

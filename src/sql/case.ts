@@ -4,7 +4,7 @@
 import { ArgumentError } from "../util/errors.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import { ColumnElement } from "./base.js";
-import { coerce, inferType } from "./coercions.js";
+import { coerce, commonType, inferType } from "./coercions.js";
 import type { SqlCompiler } from "./compiler.js";
 import { NULLTYPE, type TypeEngine } from "./types/type-engine.js";
 
@@ -39,10 +39,15 @@ type ResultOf<R> = R extends ColumnElement<infer T, any> ? T : R;
 type WhenResults<W extends readonly (readonly [unknown, unknown])[]> = ResultOf<W[number][1]>;
 type ElseResult<O> = O extends { else: infer E } ? ResultOf<E> : null;
 
-/** The result type: the first typed result expression, else the first value's own type. */
+/** The result type: that of the typed result expressions (see `commonType`), else the first value's own type. */
 function resultType(results: readonly unknown[]): TypeEngine<any> {
-  for (const r of results) if (r instanceof ColumnElement && r.type !== NULLTYPE) return r.type;
-  for (const r of results) if (!(r instanceof ColumnElement) && r !== null && r !== undefined) return inferType(r);
+  const exprTypes = results
+    .filter((r): r is ColumnElement<any> => r instanceof ColumnElement)
+    .map((r) => r.type);
+  const t = commonType(exprTypes);
+  if (t !== NULLTYPE) return t;
+  for (const r of results)
+    if (!(r instanceof ColumnElement) && r !== null && r !== undefined) return inferType(r);
   return NULLTYPE;
 }
 
@@ -50,19 +55,19 @@ function resultType(results: readonly unknown[]): TypeEngine<any> {
  * A searched CASE: the first true condition's result, else `else` (NULL when omitted).
  * @example case_([[orders.c.total.gt(100), "big"], [orders.c.total.gt(10), "medium"]], { else: "small" })
  */
-export function case_<const W extends readonly (readonly [ColumnElement<boolean | null>, unknown])[], const O extends { else?: unknown } = {}>(
-  whens: W,
-  options?: O,
-): ColumnElement<WhenResults<W> | ElseResult<O>>;
+export function case_<
+  const W extends readonly (readonly [ColumnElement<boolean | null>, unknown])[],
+  const O extends { else?: unknown } = {},
+>(whens: W, options?: O): ColumnElement<WhenResults<W> | ElseResult<O>>;
 /**
  * A simple CASE on a value: the result of the first match.
  * @example case_(users.c.role, [["admin", 1], ["staff", 2]], { else: 3 })
  */
-export function case_<V, const W extends readonly (readonly [unknown, unknown])[], const O extends { else?: unknown } = {}>(
-  value: ColumnElement<V>,
-  whens: W,
-  options?: O,
-): ColumnElement<WhenResults<W> | ElseResult<O>>;
+export function case_<
+  V,
+  const W extends readonly (readonly [unknown, unknown])[],
+  const O extends { else?: unknown } = {},
+>(value: ColumnElement<V>, whens: W, options?: O): ColumnElement<WhenResults<W> | ElseResult<O>>;
 export function case_(a: unknown, b?: unknown, c?: unknown): ColumnElement<any> {
   const simple = a instanceof ColumnElement;
   const value = simple ? (a as ColumnElement<any>) : null;
@@ -72,7 +77,8 @@ export function case_(a: unknown, b?: unknown, c?: unknown): ColumnElement<any> 
     throw new ArgumentError("case_() needs at least one [condition, result] pair.", "ATH-ARG");
   }
   for (const w of whens) {
-    if (!Array.isArray(w) || w.length !== 2) throw new ArgumentError("Each case_() branch is a [condition, result] pair.", "ATH-ARG");
+    if (!Array.isArray(w) || w.length !== 2)
+      throw new ArgumentError("Each case_() branch is a [condition, result] pair.", "ATH-ARG");
   }
   const hasElse = Object.prototype.hasOwnProperty.call(options, "else") && options.else !== undefined;
   const type = resultType([...whens.map((w) => w[1]), ...(hasElse ? [options.else] : [])]);

@@ -51,6 +51,19 @@ export function isIntegerType(type: TypeEngine<any>): boolean {
   return k === "integer" || k === "smallinteger" || k === "biginteger";
 }
 
+/**
+ * The type of an expression choosing among several (CASE branches, coalesce arguments):
+ * the first one, widened to a 64-bit integer type when integers of both widths mix (MySQL
+ * then returns BIGINT, read as text unless the type converts it).
+ */
+export function commonType(types: readonly TypeEngine<any>[]): TypeEngine<any> {
+  const typed = types.filter((t) => t !== NULLTYPE);
+  const first = typed[0] ?? NULLTYPE;
+  if (typed.length > 1 && typed.every(isIntegerType))
+    return typed.find((t) => t.kind === "biginteger") ?? first;
+  return first;
+}
+
 /** The type of a plain value with no column to take it from (SQLAlchemy: `_resolve_value_to_type`). */
 export function inferType(value: unknown): TypeEngine<any> {
   switch (typeof value) {
@@ -98,7 +111,8 @@ export function valueProblem(type: TypeEngine<any>, value: unknown): string | nu
       if (typeof value === "string" && NUMERIC_TEXT.test(value)) break;
       return `expected a number for ${type.toString()}, got ${describeValue(value)}`;
     case "string":
-      if (typeof value !== "string") return `expected a string for ${type.toString()}, got ${describeValue(value)}`;
+      if (typeof value !== "string")
+        return `expected a string for ${type.toString()}, got ${describeValue(value)}`;
       break;
     case "boolean":
       if (typeof value !== "boolean" && value !== 0 && value !== 1) {
@@ -106,7 +120,8 @@ export function valueProblem(type: TypeEngine<any>, value: unknown): string | nu
       }
       break;
     case "binary":
-      if (!(value instanceof Uint8Array)) return `expected a Buffer for ${type.toString()}, got ${describeValue(value)}`;
+      if (!(value instanceof Uint8Array))
+        return `expected a Buffer for ${type.toString()}, got ${describeValue(value)}`;
       break;
   }
   return type.validate(value);
@@ -116,11 +131,18 @@ export function valueProblem(type: TypeEngine<any>, value: unknown): string | nu
  * Turns a plain value into a bound parameter of `type` (or of the value's own type when
  * `type` is NullType); expressions pass through. `against` names the column in errors.
  */
-export function coerce(value: unknown, type: TypeEngine<any>, against?: ColumnElement<any>): ColumnElement<any> {
+export function coerce(
+  value: unknown,
+  type: TypeEngine<any>,
+  against?: ColumnElement<any>,
+): ColumnElement<any> {
   if (value instanceof ColumnElement) return value;
   if (value instanceof ClauseElement) {
     if ((value as { _asScalar?: () => ColumnElement<any> })._asScalar) return (value as any)._asScalar();
-    throw new ArgumentError(`Expected a column expression or a value, got a ${value.kind} construct.`, "ATH-ARG");
+    throw new ArgumentError(
+      `Expected a column expression or a value, got a ${value.kind} construct.`,
+      "ATH-ARG",
+    );
   }
   if (value === undefined) {
     const where = against ? ` for ${describeExpr(against)}` : "";
@@ -129,10 +151,13 @@ export function coerce(value: unknown, type: TypeEngine<any>, against?: ColumnEl
       "ATH-VALUE",
     );
   }
-  if (type === NULLTYPE || value === null) return new BindParameter(null, value, type === NULLTYPE ? inferType(value) : type);
+  if (type === NULLTYPE || value === null)
+    return new BindParameter(null, value, type === NULLTYPE ? inferType(value) : type);
   const problem = valueProblem(type, value);
   if (problem) {
-    const where = against ? `Cannot compare ${describeExpr(against)} with ${describeValue(value)}` : `Bad value ${describeValue(value)}`;
+    const where = against
+      ? `Cannot compare ${describeExpr(against)} with ${describeValue(value)}`
+      : `Bad value ${describeValue(value)}`;
     throw new ArgumentError(`${where}: ${problem}.`, "ATH-VALUE");
   }
   return new BindParameter(null, value, type);
@@ -174,7 +199,10 @@ export function stringParam(value: string): ColumnElement<string> {
 /** Validates a SQL name that is rendered without quoting (function names, operators, collations are quoted). */
 export function checkSqlName(name: string, what: string): string {
   if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)*$/.test(name)) {
-    throw new ArgumentError(`${what} '${String(name)}' is not a plain SQL name (letters, digits, _ and $).`, "ATH-ARG");
+    throw new ArgumentError(
+      `${what} '${String(name)}' is not a plain SQL name (letters, digits, _ and $).`,
+      "ATH-ARG",
+    );
   }
   return name;
 }

@@ -39,6 +39,8 @@ export interface CompiledStatement {
   readonly kind: StatementKind;
   /** True when the statement returns rows (SELECT, or DML with RETURNING). */
   readonly returnsRows: boolean;
+  /** True when RETURNING was added only to learn the new primary key (`CompileOptions.implicitReturning`). */
+  readonly implicitReturning?: boolean;
   /** Name of the dialect it was compiled for. */
   readonly dialect: string;
 }

@@ -25,17 +25,16 @@ import {
   Label,
   LikeExpression,
   UnaryExpression,
-  type Cast,
   type Collate,
   type NullElement,
   type OrderByElement,
-  type Tuple,
-  type TypeCoerce,
 } from "./operators.js";
+import type { Cast, Tuple, TypeCoerce } from "./conversions.js";
 import type { TypeCompiler } from "./type-compiler.js";
 import type { TypeEngine } from "./types/type-engine.js";
 import type { CompilerDialect } from "./visitor.js";
-import type { FrameBound, Over } from "./window.js";
+import type { Over } from "./window.js";
+import { COMPARISON, frameBound, PRECEDENCE, precedenceOf } from "./precedence.js";
 
 /** What a statement compiler needs of its dialect. */
 export interface StatementCompilerDialect extends CompilerDialect {
@@ -51,6 +50,12 @@ export interface CompileOptions {
   paramKeys?: readonly string[];
   /** @internal The statement's cache key: slots record where their values sit in `cacheKey.values`. */
   cacheKey?: CacheKey;
+  /**
+   * Add `RETURNING <primary key>` to a single-row INSERT that has no RETURNING of its own, so the
+   * new key is known where the driver reports no last insert id (SQLAlchemy: `implicit_returning`).
+   * The rows are for `insertedPrimaryKey`, not the caller.
+   */
+  implicitReturning?: boolean;
 }
 
 /** A compiled statement plus, per bind slot, the position of its value in the cache key's values (-1: none). @internal */
@@ -58,32 +63,16 @@ export interface CompiledWithLayout extends CompiledStatement {
   readonly bindIndexes: readonly number[];
 }
 
-/** Binding strength of operators; a child binding looser than its context is parenthesised. */
-export const PRECEDENCE: Readonly<Record<string, number>> = {
-  OR: 1,
-  AND: 2,
-  NOT: 3,
-  "=": 5,
-  "<>": 5,
-  "<": 5,
-  ">": 5,
-  "<=": 5,
-  ">=": 5,
-  "IS DISTINCT FROM": 5,
-  "IS NOT DISTINCT FROM": 5,
-  "||": 6,
-  "+": 7,
-  "-": 7,
-  "*": 8,
-  "/": 8,
-  "/int": 8,
-  "//": 8,
-  "%": 8,
-};
-const COMPARISON = 5;
-
 /** Functions that SQL spells as keywords, without parentheses. */
-const NIladic = new Set(["current_timestamp", "current_date", "current_time", "localtimestamp", "localtime", "current_user", "session_user"]);
+const NIladic = new Set([
+  "current_timestamp",
+  "current_date",
+  "current_time",
+  "localtimestamp",
+  "localtime",
+  "current_user",
+  "session_user",
+]);
 
 const TOKEN = "\u0000";
 const TOKEN_RE = /\u0000(\d+)\u0000/g;
@@ -95,6 +84,8 @@ export class ExpressionCompiler {
   /** The statement being compiled: only it sets result columns and the statement kind. */
   protected root: ClauseElement | null = null;
   protected resultColumns: ResultColumn[] | null = null;
+  /** Set when `implicitReturning` added a RETURNING clause. */
+  protected implicitReturningUsed = false;
   protected statementKind: StatementKind = "select";
   /** False while rendering names that must stand alone (ON CONFLICT targets, compound ORDER BY). */
   protected qualifyColumns = true;
@@ -131,7 +122,10 @@ export class ExpressionCompiler {
       bindIndexes,
       resultColumns: this.resultColumns,
       kind: this.statementKind,
-      returnsRows: this.resultColumns !== null || this.statementKind === "select" || this.statementKind === "text",
+      returnsRows:
+        !this.implicitReturningUsed &&
+        (this.resultColumns !== null || this.statementKind === "select" || this.statementKind === "text"),
+      ...(this.implicitReturningUsed ? { implicitReturning: true } : {}),
       dialect: this.dialect.name,
     };
   }
@@ -154,9 +148,12 @@ export class ExpressionCompiler {
     }
     if (typeof value === "bigint") return String(value);
     if (typeof value === "boolean") return this.renderBoolean(value);
-    if (value instanceof Date) return this.renderString(value.toISOString().replace("T", " ").replace("Z", ""));
+    if (value instanceof Date)
+      return this.renderString(value.toISOString().replace("T", " ").replace("Z", ""));
     if (typeof value === "string") return this.renderString(value);
-    throw new CompileError(`Don't know how to render a literal ${typeof value} value; pass it as a bound parameter instead.`);
+    throw new CompileError(
+      `Don't know how to render a literal ${typeof value} value; pass it as a bound parameter instead.`,
+    );
   }
   protected renderString(s: string): string {
     if (s.includes("\u0000")) throw new CompileError("A string literal can't contain a NUL character.");
@@ -207,10 +204,15 @@ export class ExpressionCompiler {
   }
   /** The name a column is qualified with: the table (with schema) or the alias. */
   protected fromPrefix(t: FromClause): string {
-    if (t instanceof TableClause) return t.schema ? this.quote(t.schema) + "." + this.quote(t.name) : this.quote(t.name);
-    if (t instanceof Alias || t instanceof Subquery || t instanceof CteAlias) return this.quote(this.aliasName(t));
+    if (t instanceof TableClause)
+      return t.schema ? this.quote(t.schema) + "." + this.quote(t.name) : this.quote(t.name);
+    if (t instanceof Alias || t instanceof Subquery || t instanceof CteAlias)
+      return this.quote(this.aliasName(t));
     if (t instanceof CTE) return this.quote(this.cteName(t));
-    if (t.kind === "proposed_row") throw new CompileError("Columns of an upsert's proposed row can only be used in its SET or WHERE clause.");
+    if (t.kind === "proposed_row")
+      throw new CompileError(
+        "Columns of an upsert's proposed row can only be used in its SET or WHERE clause.",
+      );
     throw new CompileError(`Cannot qualify a column with a ${t.kind}.`);
   }
   /** The name of an alias, subquery or CTE alias; anonymous ones get `anon_N` in compile order. */
@@ -260,7 +262,8 @@ export class ExpressionCompiler {
       case "IS NOT DISTINCT FROM":
         return this.renderIsDistinct(b, op === "IS DISTINCT FROM");
     }
-    if (op.startsWith("op:")) return this.operand(b.left, 9) + " " + op.slice(3) + " " + this.operand(b.right, 9);
+    if (op.startsWith("op:"))
+      return this.operand(b.left, 9) + " " + op.slice(3) + " " + this.operand(b.right, 9);
     const p = PRECEDENCE[op] ?? COMPARISON;
     // Comparisons don't chain; the right side of - and / must keep its own grouping.
     const leftP = p === COMPARISON ? p + 1 : p;
@@ -281,12 +284,20 @@ export class ExpressionCompiler {
     return ints ? div : "FLOOR(" + div + ")";
   }
   protected renderIsDistinct(b: BinaryExpression<any>, distinct: boolean): string {
-    return this.operand(b.left, 6) + (distinct ? " IS DISTINCT FROM " : " IS NOT DISTINCT FROM ") + this.operand(b.right, 6);
+    return (
+      this.operand(b.left, 6) +
+      (distinct ? " IS DISTINCT FROM " : " IS NOT DISTINCT FROM ") +
+      this.operand(b.right, 6)
+    );
   }
   visitUnary(u: UnaryExpression<any>): string {
     if (u.operator === "NOT") return "NOT " + this.operand(u.element, 9);
     if (u.operator === "DISTINCT") return "DISTINCT " + this.operand(u.element, 9);
-    if (u.operator !== null) return u.operator + this.operand(u.element, 9);
+    if (u.operator !== null) {
+      // `- -x` must not become the comment `--x`.
+      const inner = this.operand(u.element, 9);
+      return u.operator + (inner.startsWith("-") ? "(" + inner + ")" : inner);
+    }
     return this.operand(u.element, 6) + " " + u.modifier;
   }
   visitBooleanList(l: BooleanClauseList): string {
@@ -314,16 +325,33 @@ export class ExpressionCompiler {
     return negate ? "(1 = 1)" : "(1 != 1)";
   }
   visitBetween(b: Between): string {
-    return this.operand(b.element, 6) + (b.negate ? " NOT BETWEEN " : " BETWEEN ") + this.operand(b.low, 6) + " AND " + this.operand(b.high, 6);
+    return (
+      this.operand(b.element, 6) +
+      (b.negate ? " NOT BETWEEN " : " BETWEEN ") +
+      this.operand(b.low, 6) +
+      " AND " +
+      this.operand(b.high, 6)
+    );
   }
   visitLike(l: LikeExpression): string {
-    let s = l.mode === "ilike" ? this.renderIlike(l) : this.operand(l.left, 6) + (l.negate ? " NOT LIKE " : " LIKE ") + this.operand(l.pattern, 6);
+    let s =
+      l.mode === "ilike"
+        ? this.renderIlike(l)
+        : this.operand(l.left, 6) + (l.negate ? " NOT LIKE " : " LIKE ") + this.operand(l.pattern, 6);
     if (l.escape !== null) s += " ESCAPE " + this.renderString(l.escape);
     return s;
   }
   /** Case-insensitive LIKE where the database has no ILIKE: lower() on both sides. */
   protected renderIlike(l: LikeExpression): string {
-    return "lower(" + this.process(l.left) + ")" + (l.negate ? " NOT LIKE " : " LIKE ") + "lower(" + this.process(l.pattern) + ")";
+    return (
+      "lower(" +
+      this.process(l.left) +
+      ")" +
+      (l.negate ? " NOT LIKE " : " LIKE ") +
+      "lower(" +
+      this.process(l.pattern) +
+      ")"
+    );
   }
   visitCollate(c: Collate<any>): string {
     return this.operand(c.element, 10) + " COLLATE " + this.quote(c.collation);
@@ -335,8 +363,8 @@ export class ExpressionCompiler {
     return "CAST(" + this.process(c.element) + " AS " + this.castType(c.type) + ")";
   }
   /** The type spelled in CAST; MySQL casts to a few target names only. */
-  protected castType(type: TypeEngine<any>): string {
-    return this.dialect.typeCompiler.process(type);
+  protected castType(type: TypeEngine<any>): string | null {
+    return this.dialect.typeCompiler.castSpelling(type);
   }
   visitTypeCoerce(t: TypeCoerce<any>): string {
     return this.process(t.element);
@@ -361,11 +389,14 @@ export class ExpressionCompiler {
   }
   /** `name([DISTINCT ]args…)`. */
   protected functionCall(name: string, f: FunctionCall<any, any>): string {
-    return name + "(" + (f.distinct_ ? "DISTINCT " : "") + f.args.map((a) => this.process(a)).join(", ") + ")";
+    return (
+      name + "(" + (f.distinct_ ? "DISTINCT " : "") + f.args.map((a) => this.process(a)).join(", ") + ")"
+    );
   }
   /** Functions a dialect spells differently (now, random, length, aggregate_strings…); null: the default call. */
   protected renderSpecialFunction(f: FunctionCall<any, any>): string | null {
-    if (f.name === "aggregate_strings") return "string_agg(" + f.args.map((a) => this.process(a)).join(", ") + ")";
+    if (f.name === "aggregate_strings")
+      return "string_agg(" + f.args.map((a) => this.process(a)).join(", ") + ")";
     return null;
   }
   visitFunctionFilter(f: FunctionFilter<any, any>): string {
@@ -373,9 +404,17 @@ export class ExpressionCompiler {
   }
   visitOver(o: Over<any, any>): string {
     const parts: string[] = [];
-    if (o.partitionBy.length) parts.push("PARTITION BY " + o.partitionBy.map((p) => this.process(p)).join(", "));
+    if (o.partitionBy.length)
+      parts.push("PARTITION BY " + o.partitionBy.map((p) => this.process(p)).join(", "));
     if (o.orderBy.length) parts.push("ORDER BY " + o.orderBy.map((p) => this.process(p)).join(", "));
-    if (o.frame) parts.push(o.frame.mode + " BETWEEN " + frameBound(o.frame.start, true) + " AND " + frameBound(o.frame.end, false));
+    if (o.frame)
+      parts.push(
+        o.frame.mode +
+          " BETWEEN " +
+          frameBound(o.frame.start, true) +
+          " AND " +
+          frameBound(o.frame.end, false),
+      );
     return this.process(o.element) + " OVER (" + parts.join(" ") + ")";
   }
   visitCase(c: Case<any>): string {
@@ -389,30 +428,3 @@ export class ExpressionCompiler {
     return "EXTRACT(" + e.field.toUpperCase() + " FROM " + this.process(e.expr) + ")";
   }
 }
-
-function frameBound(b: FrameBound, start: boolean): string {
-  if (b === null) return start ? "UNBOUNDED PRECEDING" : "UNBOUNDED FOLLOWING";
-  if (b === 0) return "CURRENT ROW";
-  return b < 0 ? `${-b} PRECEDING` : `${b} FOLLOWING`;
-}
-
-/** How tightly an expression binds, or null for atoms (columns, calls, parenthesised forms). */
-export function precedenceOf(e: ColumnElement<any>): number | null {
-  if (e instanceof BinaryExpression) {
-    if (e.operator.startsWith("op:")) return 9;
-    return PRECEDENCE[e.operator] ?? COMPARISON;
-  }
-  if (e instanceof BooleanClauseList) return e.clauses.length > 1 ? PRECEDENCE[e.operator]! : null;
-  if (e instanceof UnaryExpression) {
-    if (e.operator === "NOT") return 3;
-    if (e.operator === "DISTINCT") return 0;
-    if (e.operator !== null) return 9;
-    return COMPARISON;
-  }
-  // An empty IN renders as a parenthesised constant.
-  if (e instanceof InExpression) return Array.isArray(e.right) && e.right.length === 0 ? null : COMPARISON;
-  if (e instanceof Between || e instanceof LikeExpression) return COMPARISON;
-  if (e instanceof Label) return precedenceOf(e.element);
-  return null;
-}
-

@@ -14,8 +14,15 @@ import type { CTE, CteAlias } from "./cte.js";
 import { exportedKeys, Join, Lateral, TableClause, type Alias, type Subquery } from "./from-clauses.js";
 import { joinLeaves } from "./joins.js";
 import { Label } from "./operators.js";
-import { CompoundSelect, SelectBase, type Exists, type ScalarSelect } from "./select-base.js";
-import { Select, type ForUpdateOptions, type LabelReference } from "./select.js";
+import {
+  CompoundSelect,
+  SelectBase,
+  type CompoundKeyword,
+  type Exists,
+  type ScalarSelect,
+} from "./select-base.js";
+import { Select, type ForUpdateOptions } from "./select.js";
+import type { LabelReference } from "./select-base.js";
 
 /** How a SELECT is being compiled: it decides correlation and column labels. */
 type SelectMode = "top" | "expr" | "from" | "lateral" | "insert";
@@ -78,7 +85,8 @@ export class SelectCompiler extends ExpressionCompiler {
     if (!scope) throw new CompileError(`CTE '${name}' is used outside of a statement.`);
     const root = cte.root;
     const existing = this.findCte(root);
-    if (this.ctesInProgress.has(root) && (!existing || existing.cte.generation >= cte.generation)) return name;
+    if (this.ctesInProgress.has(root) && (!existing || existing.cte.generation >= cte.generation))
+      return name;
     if (existing && existing.cte.generation >= cte.generation) return name;
     this.ctesInProgress.add(root);
     const savedStack = this.stack;
@@ -206,7 +214,12 @@ export class SelectCompiler extends ExpressionCompiler {
   }
   /** `DISTINCT ` or PostgreSQL's `DISTINCT ON (…) `. */
   protected distinctClause(on: readonly ColumnElement<any>[]): string {
-    if (on.length) throw new UnsupportedFeatureError("DISTINCT ON", this.dialect.name, "Use GROUP BY or a window function instead.");
+    if (on.length)
+      throw new UnsupportedFeatureError(
+        "DISTINCT ON",
+        this.dialect.name,
+        "Use GROUP BY or a window function instead.",
+      );
     return "DISTINCT ";
   }
   /**
@@ -230,7 +243,13 @@ export class SelectCompiler extends ExpressionCompiler {
   }
   /** PostgreSQL's locking clause; MySQL and SQLite override. */
   protected forUpdateClause(o: ForUpdateOptions): string {
-    let s = o.read ? (o.keyShare ? " FOR KEY SHARE" : " FOR SHARE") : o.keyShare ? " FOR NO KEY UPDATE" : " FOR UPDATE";
+    let s = o.read
+      ? o.keyShare
+        ? " FOR KEY SHARE"
+        : " FOR SHARE"
+      : o.keyShare
+        ? " FOR NO KEY UPDATE"
+        : " FOR UPDATE";
     if (o.of?.length) s += " OF " + this.lockTargets(o.of).join(", ");
     if (o.nowait) s += " NOWAIT";
     if (o.skipLocked) s += " SKIP LOCKED";
@@ -259,6 +278,7 @@ export class SelectCompiler extends ExpressionCompiler {
       this.statementKind = "select";
       this.resultColumns = cols.map((c, i) => ({ key: keys[i]!, type: c.type }));
     }
+    this.checkCompoundKeyword(cs.keyword);
     const memberMode: SelectMode = mode === "top" || mode === "insert" ? "insert" : mode;
     const parts = cs.selects.map((m) => this.compoundMember(m, memberMode));
     let sql = parts.join(" " + cs.keyword + " ");
@@ -275,6 +295,8 @@ export class SelectCompiler extends ExpressionCompiler {
     sql += this.limitClause(s.limit, s.offset);
     return sql;
   }
+  /** Refuses a compound keyword the database lacks (SQLite has no INTERSECT ALL / EXCEPT ALL). */
+  protected checkCompoundKeyword(_keyword: CompoundKeyword): void {}
   /** A member of UNION & co.; one with its own ORDER BY/LIMIT, or a compound, is parenthesised. */
   protected compoundMember(m: SelectBase<any, any>, mode: SelectMode): string {
     const sql = this.compileSelectable(m, mode);
@@ -302,4 +324,3 @@ function union<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): Set<T> {
   for (const x of b) out.add(x);
   return out;
 }
-

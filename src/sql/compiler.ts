@@ -7,18 +7,30 @@
  * One compiler instance compiles one statement; it is cheap to create.
  */
 import { CompileError, UnsupportedFeatureError } from "../util/errors.js";
-import { BindParameter, ClauseElement, ColumnClause, ColumnElement, FromClause, type ColumnDefault } from "./base.js";
+import {
+  BindParameter,
+  ClauseElement,
+  ColumnClause,
+  ColumnElement,
+  FromClause,
+  type ColumnDefault,
+} from "./base.js";
 import type { CompiledWithLayout } from "./compiler-expressions.js";
 import { SelectCompiler } from "./compiler-selects.js";
 import type { Delete, Insert, Update, ValuesRow } from "./dml.js";
 import type { TableClause } from "./from-clauses.js";
 import { joinLeaves } from "./joins.js";
 import type { Identifier, RawSql, SqlFragment, TextClause, ValueList, LiteralColumn } from "./text.js";
-import type { OnConflictDoNothing, OnConflictDoUpdate, OnDuplicateKeyUpdate, ResolvedTarget } from "./upsert.js";
+import type {
+  OnConflictDoNothing,
+  OnConflictDoUpdate,
+  OnDuplicateKeyUpdate,
+  ResolvedTarget,
+} from "./upsert.js";
 import { collectBindNames, collectFroms } from "./visitor.js";
 
 export type { CompileOptions, StatementCompilerDialect, CompiledWithLayout } from "./compiler-expressions.js";
-export { PRECEDENCE } from "./compiler-expressions.js";
+export { PRECEDENCE, precedenceOf } from "./precedence.js";
 
 export class SqlCompiler extends SelectCompiler {
   /** Compiles a whole statement. */
@@ -34,7 +46,8 @@ export class SqlCompiler extends SelectCompiler {
   visitText(t: TextClause<any>): string {
     if (t === this.root) {
       this.statementKind = "text";
-      if (t.resultTypes) this.resultColumns = Object.entries(t.resultTypes).map(([key, type]) => ({ key, type }));
+      if (t.resultTypes)
+        this.resultColumns = Object.entries(t.resultTypes).map(([key, type]) => ({ key, type }));
     }
     const { chunks, names } = t._parsed;
     let s = chunks[0]!;
@@ -44,7 +57,8 @@ export class SqlCompiler extends SelectCompiler {
   visitSqlFragment(f: SqlFragment<any>): string {
     if (f === this.root) {
       this.statementKind = "text";
-      if (f.resultTypes) this.resultColumns = Object.entries(f.resultTypes).map(([key, type]) => ({ key, type }));
+      if (f.resultTypes)
+        this.resultColumns = Object.entries(f.resultTypes).map(([key, type]) => ({ key, type }));
     }
     let s = f.strings[0]!;
     for (let i = 0; i < f.values.length; i++) s += this.processNested(f.values[i]!) + f.strings[i + 1]!;
@@ -90,15 +104,27 @@ export class SqlCompiler extends SelectCompiler {
     }
     if (st.onConflict) sql += " " + this.process(st.onConflict);
     sql += this.returningClause(ins);
+    if (this.options.implicitReturning && ins === this.root && ins._returning.length === 0 && !st.fromSelect && st.rows.length <= 1) {
+      const pk = (table.columns as readonly ColumnClause<any>[]).filter((c) => (c as { primaryKey?: boolean }).primaryKey === true);
+      if (pk.length) {
+        this.implicitReturningUsed = true;
+        this.resultColumns = pk.map((c) => ({ key: c.key, type: c.type }));
+        sql += " RETURNING " + pk.map((c) => this.quote(c.name)).join(", ");
+      }
+    }
     return sql;
   }
   /** Values from the execution parameters (one set, or many: executemany), by column key. */
   private executemanyValues(table: TableClause<any, any>): string {
     const given = (this.options.paramKeys ?? []).map((k) => this.columnFor(table, k, "insert"));
-    const defaulted = (table.columns as readonly ColumnClause<any>[]).filter((c) => c.insertDefault && !given.includes(c));
+    const defaulted = (table.columns as readonly ColumnClause<any>[]).filter(
+      (c) => c.insertDefault && !given.includes(c),
+    );
     const cols = [...given, ...defaulted];
     if (cols.length === 0) return this.defaultValues();
-    const values = cols.map((c) => (given.includes(c) ? this.paramFor(c) : this.renderDefault(c, c.insertDefault!)));
+    const values = cols.map((c) =>
+      given.includes(c) ? this.paramFor(c) : this.renderDefault(c, c.insertDefault!),
+    );
     return " (" + cols.map((c) => this.quote(c.name)).join(", ") + ") VALUES (" + values.join(", ") + ")";
   }
   /** VALUES for rows given on the statement: every column a row sets or that has a client-side default, in table order. */
@@ -107,7 +133,10 @@ export class SqlCompiler extends SelectCompiler {
     const used = all.filter((c) => c.insertDefault || rows.some((r) => r.has(c)));
     if (used.length === 0) {
       if (rows.length === 1) return this.defaultValues();
-      throw new CompileError(`A multi-row INSERT into '${table.name}' must give at least one column.`, "ATH-INSERT");
+      throw new CompileError(
+        `A multi-row INSERT into '${table.name}' must give at least one column.`,
+        "ATH-INSERT",
+      );
     }
     const multi = rows.length > 1;
     const tuples = rows.map((r, ri) => {
@@ -145,7 +174,10 @@ export class SqlCompiler extends SelectCompiler {
     const col = (t.columns as readonly ColumnClause<any>[]).find((c) => c.key === key);
     if (!col) {
       const known = (t.columns as readonly ColumnClause<any>[]).map((c) => c.key).join(", ");
-      throw new CompileError(`Unconsumed column name '${key}' in the ${what} parameters for table '${t.name}'. Known columns: ${known}.`, "ATH-COLUMN");
+      throw new CompileError(
+        `Unconsumed column name '${key}' in the ${what} parameters for table '${t.name}'. Known columns: ${known}.`,
+        "ATH-COLUMN",
+      );
     }
     return col;
   }
@@ -181,23 +213,37 @@ export class SqlCompiler extends SelectCompiler {
       }
     }
     if (sets.length === 0) {
-      throw new CompileError(`update() on table '${table.name}' has no values to SET. Call .values({...}) or pass column values at execution.`, "ATH-UPDATE-EMPTY");
+      throw new CompileError(
+        `update() on table '${table.name}' has no values to SET. Call .values({...}) or pass column values at execution.`,
+        "ATH-UPDATE-EMPTY",
+      );
     }
     for (const c of table.columns as readonly ColumnClause<any>[]) {
-      if (c.updateDefault && !setCols.has(c)) sets.push(this.updateSetColumn(c, multi) + " = " + this.renderDefault(c, c.updateDefault));
+      if (c.updateDefault && !setCols.has(c))
+        sets.push(this.updateSetColumn(c, multi) + " = " + this.renderDefault(c, c.updateDefault));
     }
-    let sql = "UPDATE " + this.updateTargets(table, extra) + " SET " + sets.join(", ") + this.updateFrom(extra);
+    let sql =
+      "UPDATE " + this.updateTargets(table, extra) + " SET " + sets.join(", ") + this.updateFrom(extra);
     if (where) sql += " WHERE " + this.process(where);
     sql += this.returningClause(u);
     return sql;
   }
   /** FROMs other than the target that WHERE or SET values refer to (UPDATE … FROM, DELETE … USING). */
-  protected extraFroms(table: TableClause<any, any>, exprs: readonly (ColumnElement<any> | null)[]): FromClause[] {
+  protected extraFroms(
+    table: TableClause<any, any>,
+    exprs: readonly (ColumnElement<any> | null)[],
+  ): FromClause[] {
     const out: FromClause[] = [];
     for (const e of exprs) {
       if (!e) continue;
       collectFroms(e, (f) => {
-        if (f !== table && f.kind !== "proposed_row" && !out.includes(f) && !out.some((o) => joinLeaves(o).includes(f))) out.push(f);
+        if (
+          f !== table &&
+          f.kind !== "proposed_row" &&
+          !out.includes(f) &&
+          !out.some((o) => joinLeaves(o).includes(f))
+        )
+          out.push(f);
       });
     }
     return out;
@@ -217,7 +263,8 @@ export class SqlCompiler extends SelectCompiler {
   visitDelete(d: Delete<any, any>): string {
     if (d === this.root) this.statementKind = "delete";
     const extra = this.extraFroms(d.table, [d._state.where]);
-    let sql = "DELETE FROM " + this.process(d.table) + (extra.length ? this.deleteExtraFroms(d.table, extra) : "");
+    let sql =
+      "DELETE FROM " + this.process(d.table) + (extra.length ? this.deleteExtraFroms(d.table, extra) : "");
     if (d._state.where) sql += " WHERE " + this.process(d._state.where);
     sql += this.returningClause(d);
     return sql;
@@ -229,9 +276,18 @@ export class SqlCompiler extends SelectCompiler {
   protected returningClause(stmt: Insert<any, any> | Update<any, any> | Delete<any, any>): string {
     if (stmt._returning.length === 0) return "";
     const kind = stmt.kind as "insert" | "update" | "delete";
-    const flag = kind === "insert" ? "supportsInsertReturning" : kind === "update" ? "supportsUpdateReturning" : "supportsDeleteReturning";
+    const flag =
+      kind === "insert"
+        ? "supportsInsertReturning"
+        : kind === "update"
+          ? "supportsUpdateReturning"
+          : "supportsDeleteReturning";
     if (!this.dialect.capabilities[flag]) {
-      throw new UnsupportedFeatureError(`RETURNING on ${kind.toUpperCase()}`, this.dialect.name, "Select the rows in a separate statement instead.");
+      throw new UnsupportedFeatureError(
+        `RETURNING on ${kind.toUpperCase()}`,
+        this.dialect.name,
+        "Select the rows in a separate statement instead.",
+      );
     }
     const cols = stmt.returningColumns();
     const keys = cols.map((c) => c.key);
@@ -242,13 +298,25 @@ export class SqlCompiler extends SelectCompiler {
   // ---- upserts: refused here, rendered by the dialects that have them ----
 
   visitOnConflictDoNothing(_c: OnConflictDoNothing): string {
-    throw new UnsupportedFeatureError("ON CONFLICT DO NOTHING", this.dialect.name, "Use the insert() of this dialect's package.");
+    throw new UnsupportedFeatureError(
+      "ON CONFLICT DO NOTHING",
+      this.dialect.name,
+      "Use the insert() of this dialect's package.",
+    );
   }
   visitOnConflictDoUpdate(_c: OnConflictDoUpdate): string {
-    throw new UnsupportedFeatureError("ON CONFLICT DO UPDATE", this.dialect.name, "Use the insert() of this dialect's package.");
+    throw new UnsupportedFeatureError(
+      "ON CONFLICT DO UPDATE",
+      this.dialect.name,
+      "Use the insert() of this dialect's package.",
+    );
   }
   visitOnDuplicateKeyUpdate(_c: OnDuplicateKeyUpdate): string {
-    throw new UnsupportedFeatureError("ON DUPLICATE KEY UPDATE", this.dialect.name, "Use the insert() of this dialect's package.");
+    throw new UnsupportedFeatureError(
+      "ON DUPLICATE KEY UPDATE",
+      this.dialect.name,
+      "Use the insert() of this dialect's package.",
+    );
   }
   /** `ON CONFLICT [target] DO NOTHING`, for dialects that have it. */
   protected renderOnConflictDoNothing(c: OnConflictDoNothing): string {
@@ -258,7 +326,11 @@ export class SqlCompiler extends SelectCompiler {
   /** `ON CONFLICT target DO UPDATE SET … [WHERE …]`, for dialects that have it. */
   protected renderOnConflictDoUpdate(c: OnConflictDoUpdate): string {
     const target = this.conflictTarget(c.target);
-    if (!target) throw new CompileError("onConflictDoUpdate() needs a conflict target: indexElements or constraint.", "ATH-UPSERT");
+    if (!target)
+      throw new CompileError(
+        "onConflictDoUpdate() needs a conflict target: indexElements or constraint.",
+        "ATH-UPSERT",
+      );
     let s = "ON CONFLICT " + target + " DO UPDATE SET " + this.upsertSets(c.set);
     if (c.where) s += " WHERE " + this.process(c.where);
     return s;

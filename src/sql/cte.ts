@@ -43,9 +43,7 @@ export class CTE<Row = Record<string, unknown>> extends FromClause {
   }
   /** The first CTE of a chain of `union` restatements: it owns the name. @internal */
   get root(): CTE<any> {
-    let c: CTE<any> = this;
-    while (c._restates) c = c._restates;
-    return c;
+    return this._restates ? this._restates.root : this;
   }
   /** How many restatements precede this one; the compiler renders the newest definition. @internal */
   get generation(): number {
@@ -64,14 +62,25 @@ export class CTE<Row = Record<string, unknown>> extends FromClause {
     return this.extend("UNION ALL", others);
   }
   private extend(keyword: CompoundKeyword, others: SelectBase<any, any>[]): CTE<Row> {
-    if (others.length === 0) throw new ArgumentError(`cte.${keyword === "UNION" ? "union" : "unionAll"}() needs a SELECT.`, "ATH-ARG");
+    if (others.length === 0)
+      throw new ArgumentError(
+        `cte.${keyword === "UNION" ? "union" : "unionAll"}() needs a SELECT.`,
+        "ATH-ARG",
+      );
     const n = this.columns.length;
     for (const o of others) {
       if (o.exportedColumns().length !== n) {
-        throw new ArgumentError(`A CTE's ${keyword} part must select ${n} columns, like its first part; got ${o.exportedColumns().length}.`, "ATH-ARG");
+        throw new ArgumentError(
+          `A CTE's ${keyword} part must select ${n} columns, like its first part; got ${o.exportedColumns().length}.`,
+          "ATH-ARG",
+        );
       }
     }
-    const compound = new CompoundSelect(keyword, [this.element as SelectBase<any, any>, ...others], { orderBy: [], limit: null, offset: null });
+    const compound = new CompoundSelect(keyword, [this.element as SelectBase<any, any>, ...others], {
+      orderBy: [],
+      limit: null,
+      offset: null,
+    });
     return new CTE<Row>(compound, this.name, this.recursive, this);
   }
   _compile(c: SqlCompiler): string {

@@ -11,6 +11,10 @@ import type { ColumnMap, TableClause } from "./from-clauses.js";
 import { and, type Criterion } from "./operators.js";
 import type { SelectBase } from "./select-base.js";
 import type { RowOf, ScalarOf, SelectItem } from "./select.js";
+import { resolveClauseElement, type HasClauseElement } from "./roles.js";
+
+/** A DML target: a table, or an object standing for one (a mapped class, `update(User)`). */
+export type DmlTarget<C extends ColumnMap> = TableClause<any, C> | HasClauseElement<TableClause<any, C>>;
 
 type ValueOf<C> = C extends ColumnElement<infer T, any> ? T : never;
 type Settable<T> = T | ColumnElement<T> | ColumnElement<NonNullable<T>>;
@@ -168,8 +172,8 @@ export class Insert<C extends ColumnMap = ColumnMap, Row = never> extends DmlBas
 }
 
 /** Starts an INSERT into `table`. */
-export function insert<C extends ColumnMap>(table: TableClause<any, C>): Insert<C, never> {
-  return new Insert(table, initialInsertState());
+export function insert<C extends ColumnMap>(table: DmlTarget<C>): Insert<C, never> {
+  return new Insert(resolveClauseElement(table) as TableClause<any, C>, initialInsertState());
 }
 
 /** @internal */
@@ -232,8 +236,8 @@ export class Update<C extends ColumnMap = ColumnMap, Row = never> extends DmlBas
 }
 
 /** Starts an UPDATE of `table`. */
-export function update<C extends ColumnMap>(table: TableClause<any, C>): Update<C, never> {
-  return new Update(table, { values: null, where: null, returning: [] });
+export function update<C extends ColumnMap>(table: DmlTarget<C>): Update<C, never> {
+  return new Update(resolveClauseElement(table) as TableClause<any, C>, { values: null, where: null, returning: [] });
 }
 
 interface DeleteState {
@@ -282,8 +286,8 @@ export class Delete<C extends ColumnMap = ColumnMap, Row = never> extends DmlBas
  * exported as `delete_` and as `deleteFrom`.
  * @example await conn.execute(deleteFrom(users).where(users.c.id.eq(5)))
  */
-export function delete_<C extends ColumnMap>(table: TableClause<any, C>): Delete<C, never> {
-  return new Delete(table, { where: null, returning: [] });
+export function delete_<C extends ColumnMap>(table: DmlTarget<C>): Delete<C, never> {
+  return new Delete(resolveClauseElement(table) as TableClause<any, C>, { where: null, returning: [] });
 }
 /** Same as `delete_`. */
 export const deleteFrom = delete_;

@@ -5,6 +5,7 @@
  */
 export * from "./base.js";
 export * from "./operators.js";
+export * from "./conversions.js";
 export { Case, case_ } from "./case.js";
 export { Over, type WindowSpec, type FrameBound, type WindowFrame } from "./window.js";
 export { FunctionCall, FunctionFilter, StarElement, Extract, extract } from "./functions.js";

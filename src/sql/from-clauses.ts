@@ -6,6 +6,9 @@ import { ArgumentError } from "../util/errors.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import { ClauseElement, ColumnClause, ColumnElement, FromClause, registerNodes } from "./base.js";
 import type { SqlCompiler } from "./compiler.js";
+// Columns come from tables: make sure the node classes their operators build are registered.
+import "./operators.js";
+import "./conversions.js";
 
 /** A foreign key as the expression layer sees it: enough to infer a join's ON clause. */
 export interface ForeignKeyLike {
@@ -19,13 +22,25 @@ export interface ForeignKeyLike {
 export type ColumnMap = Record<string, ColumnClause<any, any>>;
 
 /** The row type of a table: each column's value type, by key. */
-export type RowOfColumns<C> = { -readonly [K in keyof C]: C[K] extends ColumnElement<infer T, any> ? T : never };
+export type RowOfColumns<C> = {
+  -readonly [K in keyof C]: C[K] extends ColumnElement<infer T, any> ? T : never;
+};
 
 /** Typed columns of a subquery or CTE whose rows are `Row`. */
 export type ColumnsOf<Row> = { readonly [K in keyof Row & string]: ColumnClause<Row[K], K> };
 
 /** Property names that tools probe on any object; a missing one is not a misspelt column. */
-const PROBES = new Set(["then", "toJSON", "asymmetricMatch", "nodeType", "tagName", "inspect", "length", "size", "Symbol"]);
+const PROBES = new Set([
+  "then",
+  "toJSON",
+  "asymmetricMatch",
+  "nodeType",
+  "tagName",
+  "inspect",
+  "length",
+  "size",
+  "Symbol",
+]);
 
 /**
  * A column collection that raises a clear error for an unknown column key (SQLAlchemy
@@ -73,7 +88,8 @@ export class TableClause<N extends string = string, C extends ColumnMap = Column
     readonly schema: string | null = null,
   ) {
     super();
-    if (typeof name !== "string" || name === "") throw new ArgumentError("A table needs a non-empty name.", "ATH-ARG");
+    if (typeof name !== "string" || name === "")
+      throw new ArgumentError("A table needs a non-empty name.", "ATH-ARG");
     this.columns = columns;
     const c: Record<string, ColumnClause<any>> = {};
     for (const col of columns) c[col.key] = col;
@@ -87,8 +103,22 @@ export class TableClause<N extends string = string, C extends ColumnMap = Column
     return c.visitTable(this);
   }
   _fromKey(k: CacheKeyBuilder): void {
-    k.s("T");
-    k.id(this);
+    if (Object.getPrototypeOf(this) === TableClause.prototype) {
+      // A lightweight table() is what it spells: built per call, it still shares a key.
+      k.s("t");
+      k.str(this.name);
+      k.str(this.schema ?? "");
+      k.n(this.columns.length);
+      for (const c of this.columns) {
+        k.str(c.name);
+        k.str(c.key);
+        k.type(c.type);
+      }
+    } else {
+      // A schema Table carries defaults and constraints: it is keyed by identity.
+      k.s("T");
+      k.id(this);
+    }
   }
 }
 
@@ -99,7 +129,10 @@ export class TableClause<N extends string = string, C extends ColumnMap = Column
 export function table<N extends string, const Cols extends readonly ColumnClause<any, any>[]>(
   name: N,
   ...columns: Cols
-): TableClause<N, { [I in keyof Cols & `${number}` as Cols[I] extends ColumnClause<any, infer K> ? K : never]: Cols[I] }> {
+): TableClause<
+  N,
+  { [I in keyof Cols & `${number}` as Cols[I] extends ColumnClause<any, infer K> ? K : never]: Cols[I] }
+> {
   const t = new TableClause<N, any>(name, []);
   const bound = columns.map((col) => new ColumnClause(col.name, col.type, t, col.key));
   (t as { columns: readonly ColumnClause<any>[] }).columns = bound;
@@ -124,7 +157,10 @@ export class Alias<C extends ColumnMap = ColumnMap> extends FromClause {
     this.c = strictColumns<C>(() => `Alias '${this.name ?? "(anonymous)"}'`, c);
   }
   override get foreignKeys(): readonly ForeignKeyLike[] {
-    return this.element.foreignKeys.map((fk) => ({ parent: this.c[fk.parent.key] ?? fk.parent, column: fk.column }));
+    return this.element.foreignKeys.map((fk) => ({
+      parent: this.c[fk.parent.key] ?? fk.parent,
+      column: fk.column,
+    }));
   }
   _compile(c: SqlCompiler): string {
     return c.visitAlias(this);

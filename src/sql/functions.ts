@@ -7,7 +7,7 @@
 import { ArgumentError } from "../util/errors.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import { ColumnElement, type ExpressionArg } from "./base.js";
-import { checkSqlName, coerce, inferType, isIntegerType } from "./coercions.js";
+import { checkSqlName, coerce, commonType, inferType, isIntegerType } from "./coercions.js";
 import type { SqlCompiler } from "./compiler.js";
 import { and, type OrderByElement } from "./operators.js";
 import { BigIntegerType, DateTimeType, DateType, FloatType, NumericType } from "./types/generic.js";
@@ -118,19 +118,43 @@ export class Extract extends ColumnElement<number> {
     this.expr._ck(k);
   }
 }
-export type ExtractField = "year" | "month" | "day" | "hour" | "minute" | "second" | "dow" | "doy" | "week" | "quarter" | "epoch";
-const EXTRACT_FIELDS = new Set<string>(["year", "month", "day", "hour", "minute", "second", "dow", "doy", "week", "quarter", "epoch"]);
+export type ExtractField =
+  "year" | "month" | "day" | "hour" | "minute" | "second" | "dow" | "doy" | "week" | "quarter" | "epoch";
+const EXTRACT_FIELDS = new Set<string>([
+  "year",
+  "month",
+  "day",
+  "hour",
+  "minute",
+  "second",
+  "dow",
+  "doy",
+  "week",
+  "quarter",
+  "epoch",
+]);
 
 /** A date part as an integer. @example extract("year", orders.c.createdAt) */
-export function extract(field: ExtractField, expr: ColumnElement<Date | string | null>): ColumnElement<number> {
-  if (!EXTRACT_FIELDS.has(field)) throw new ArgumentError(`extract() field must be one of ${[...EXTRACT_FIELDS].join(", ")}; got '${field}'.`, "ATH-ARG");
+export function extract(
+  field: ExtractField,
+  expr: ColumnElement<Date | string | null>,
+): ColumnElement<number> {
+  if (!EXTRACT_FIELDS.has(field))
+    throw new ArgumentError(
+      `extract() field must be one of ${[...EXTRACT_FIELDS].join(", ")}; got '${field}'.`,
+      "ATH-ARG",
+    );
   return new Extract(field, expr);
 }
 
 function args(list: readonly unknown[]): ColumnElement<any>[] {
   return list.map((a) => coerce(a, inferType(a)));
 }
-function call<T, K extends string>(name: K, list: readonly unknown[], type: TypeEngine<any>): FunctionCall<T, K> {
+function call<T, K extends string>(
+  name: K,
+  list: readonly unknown[],
+  type: TypeEngine<any>,
+): FunctionCall<T, K> {
   return new FunctionCall<T, K>(name, args(list), type);
 }
 function typeOf(a: unknown): TypeEngine<any> {
@@ -147,17 +171,27 @@ type Num = number | string | bigint | null;
 
 /** The typed functions; any other name is callable too (untyped unless given a type argument). */
 export interface KnownFunctions {
+  /**
+   * Any function by name: `func.call("json_extract", doc, "$.a")` is `func.json_extract(doc, "$.a")`,
+   * usable where `noUncheckedIndexedAccess` makes `func.anything` possibly undefined.
+   */
+  call<T = unknown>(name: string, ...args: unknown[]): FunctionCall<T, string>;
   /** `count(*)` or `count(expr)`. */
   count(expr?: ColumnElement<any>): FunctionCall<number, "count">;
   /** `count(DISTINCT expr)`. */
   countDistinct(expr: ColumnElement<any>): FunctionCall<number, "count">;
   /** Sum; integer sums read as JS numbers, exact decimals as strings. NULL over no rows. */
-  sum<T extends Num>(expr: ColumnElement<T>): FunctionCall<(T extends bigint ? bigint : T extends string ? string : number) | null, "sum">;
+  sum<T extends Num>(
+    expr: ColumnElement<T>,
+  ): FunctionCall<(T extends bigint ? bigint : T extends string ? string : number) | null, "sum">;
   /** Average, as exact decimal text (PostgreSQL/MySQL compute NUMERIC). */
   avg(expr: ColumnElement<Num>): FunctionCall<string | null, "avg">;
   min<T>(expr: ColumnElement<T>): FunctionCall<T | null, "min">;
   max<T>(expr: ColumnElement<T>): FunctionCall<T | null, "max">;
-  coalesce<T>(first: ColumnElement<T>, ...rest: ExpressionArg<NonNullable<T> | null>[]): FunctionCall<NonNullable<T>, "coalesce">;
+  coalesce<T>(
+    first: ColumnElement<T>,
+    ...rest: ExpressionArg<NonNullable<T> | null>[]
+  ): FunctionCall<NonNullable<T>, "coalesce">;
   nullif<T>(a: ColumnElement<T>, b: ExpressionArg<NonNullable<T>>): FunctionCall<T | null, "nullif">;
   /** Current timestamp (SQLite: CURRENT_TIMESTAMP, in UTC). */
   now(): FunctionCall<Date, "now">;
@@ -169,8 +203,16 @@ export interface KnownFunctions {
   /** Length in characters (MySQL: char_length, since its length() counts bytes). */
   length(expr: ExpressionArg<string | null>): FunctionCall<number, "length">;
   charLength(expr: ExpressionArg<string | null>): FunctionCall<number, "char_length">;
-  substr<T extends string | null>(expr: ExpressionArg<T>, start: ExpressionArg<number>, length?: ExpressionArg<number>): FunctionCall<Str<T>, "substr">;
-  replace<T extends string | null>(expr: ExpressionArg<T>, from: ExpressionArg<string>, to: ExpressionArg<string>): FunctionCall<Str<T>, "replace">;
+  substr<T extends string | null>(
+    expr: ExpressionArg<T>,
+    start: ExpressionArg<number>,
+    length?: ExpressionArg<number>,
+  ): FunctionCall<Str<T>, "substr">;
+  replace<T extends string | null>(
+    expr: ExpressionArg<T>,
+    from: ExpressionArg<string>,
+    to: ExpressionArg<string>,
+  ): FunctionCall<Str<T>, "replace">;
   concat(...parts: ExpressionArg<unknown>[]): FunctionCall<string, "concat">;
   abs<T extends Num>(expr: ColumnElement<T>): FunctionCall<T, "abs">;
   /** Rounds; PostgreSQL needs NUMERIC for digits, so floats are cast there. */
@@ -180,15 +222,26 @@ export interface KnownFunctions {
   /** A random float in [0, 1) where the database gives one (MySQL: rand()). */
   random(): FunctionCall<number, "random">;
   /** Joins strings of a group with a separator (SQLAlchemy: `aggregate_strings`): string_agg / group_concat. */
-  aggregateStrings(expr: ColumnElement<string | null>, separator: string): FunctionCall<string | null, "aggregate_strings">;
+  aggregateStrings(
+    expr: ColumnElement<string | null>,
+    separator: string,
+  ): FunctionCall<string | null, "aggregate_strings">;
   rowNumber(): FunctionCall<number, "row_number">;
   rank(): FunctionCall<number, "rank">;
   denseRank(): FunctionCall<number, "dense_rank">;
   percentRank(): FunctionCall<number, "percent_rank">;
   cumeDist(): FunctionCall<number, "cume_dist">;
   ntile(buckets: number): FunctionCall<number, "ntile">;
-  lag<T>(expr: ColumnElement<T>, offset?: number, defaultValue?: ExpressionArg<NonNullable<T>>): FunctionCall<T | null, "lag">;
-  lead<T>(expr: ColumnElement<T>, offset?: number, defaultValue?: ExpressionArg<NonNullable<T>>): FunctionCall<T | null, "lead">;
+  lag<T>(
+    expr: ColumnElement<T>,
+    offset?: number,
+    defaultValue?: ExpressionArg<NonNullable<T>>,
+  ): FunctionCall<T | null, "lag">;
+  lead<T>(
+    expr: ColumnElement<T>,
+    offset?: number,
+    defaultValue?: ExpressionArg<NonNullable<T>>,
+  ): FunctionCall<T | null, "lead">;
   firstValue<T>(expr: ColumnElement<T>): FunctionCall<T | null, "first_value">;
   lastValue<T>(expr: ColumnElement<T>): FunctionCall<T | null, "last_value">;
   nthValue<T>(expr: ColumnElement<T>, n: number): FunctionCall<T | null, "nth_value">;
@@ -197,13 +250,17 @@ export interface KnownFunctions {
 const optional = (list: unknown[]) => list.filter((a) => a !== undefined);
 
 const known: KnownFunctions = {
+  call: (name, ...a) => call(checkSqlName(name, "Function name"), a, NULLTYPE),
   count: (expr) => new FunctionCall("count", expr ? [expr] : [new StarElement()], COUNT_TYPE),
   countDistinct: (expr) => new FunctionCall("count", [expr], COUNT_TYPE, true),
   sum: (expr) => call("sum", [expr], sumType(expr.type)),
   avg: (expr) => call("avg", [expr], NUMERIC_TYPE),
   min: (expr) => call("min", [expr], expr.type),
   max: (expr) => call("max", [expr], expr.type),
-  coalesce: (first, ...rest) => new FunctionCall("coalesce", [first, ...rest.map((r) => coerce(r, first.type, first))], first.type),
+  coalesce: (first, ...rest) => {
+    const args = [first, ...rest.map((r) => coerce(r, first.type, first))];
+    return new FunctionCall("coalesce", args, commonType(args.map((a) => a.type)));
+  },
   nullif: (a, b) => new FunctionCall("nullif", [a, coerce(b, a.type, a)], a.type),
   now: () => call("now", [], DATETIME_TYPE),
   currentTimestamp: () => call("current_timestamp", [], DATETIME_TYPE),

@@ -35,10 +35,11 @@ function original(f: FromClause): FromClause {
 }
 
 /** Pairs (referencing column in `from`, referenced column in `target`) for every FK from → target. */
-function fkPairs(from: FromClause, target: FromClause): [ColumnClause<any>, ColumnClause<any>][] {
-  const out: [ColumnClause<any>, ColumnClause<any>][] = [];
+function fkPairs(fks: readonly ForeignKeyLike[], _from: FromClause, target: FromClause): Pair[] {
+  const out: Pair[] = [];
+  if (fks.length === 0) return out;
   const targetOriginal = original(target);
-  for (const fk of from.foreignKeys as readonly ForeignKeyLike[]) {
+  for (const fk of fks) {
     const ref = fk.column.table;
     if (ref === target || (ref !== null && ref === targetOriginal)) {
       const col = (target.c as Record<string, ColumnClause<any> | undefined>)[fk.column.key];
@@ -54,16 +55,7 @@ function fkPairs(from: FromClause, target: FromClause): [ColumnClause<any>, Colu
  * an error that says what was found and what to pass instead.
  */
 export function inferOnClause(left: FromClause, right: FromClause): ColumnElement<boolean> {
-  const leaves = joinLeaves(left);
-  let paths: [ColumnClause<any>, ColumnClause<any>][][] = [];
-  for (const l of leaves) {
-    // Columns of one foreign key constraint share a parent table; each constraint is one path.
-    const found = [...groupByConstraint(l, fkPairs(l, right)), ...groupByConstraint(right, fkPairs(right, l))];
-    if (found.length) {
-      paths = found;
-      break; // SQLAlchemy: the leftmost table with a path wins
-    }
-  }
+  const paths = joinPaths(left, right);
   if (paths.length === 0) {
     throw new ArgumentError(
       `Can't find any foreign key relationships between '${fromName(left)}' and '${fromName(right)}'. ` +
@@ -72,7 +64,9 @@ export function inferOnClause(left: FromClause, right: FromClause): ColumnElemen
     );
   }
   if (paths.length > 1) {
-    const describe = paths.map((p) => p.map(([a, b]) => `${qualified(a)} = ${qualified(b)}`).join(" AND ")).join("; ");
+    const describe = paths
+      .map((p) => p.map(([a, b]) => `${qualified(a)} = ${qualified(b)}`).join(" AND "))
+      .join("; ");
     throw new ArgumentError(
       `Can't determine the join between '${fromName(left)}' and '${fromName(right)}'; ` +
         `there are ${paths.length} foreign key paths (${describe}). Pass the ON clause explicitly.`,
@@ -84,12 +78,35 @@ export function inferOnClause(left: FromClause, right: FromClause): ColumnElemen
   return and(...conds);
 }
 
+type Pair = [ColumnClause<any>, ColumnClause<any>];
+
+/**
+ * The foreign key paths between two FROMs, each a list of (referencing, referenced) column
+ * pairs; the leftmost table of `left` with a path wins (SQLAlchemy's rule). Never throws.
+ */
+export function joinPaths(left: FromClause, right: FromClause): Pair[][] {
+  const rightFks = right.foreignKeys;
+  for (const l of joinLeaves(left)) {
+    const leftFks = l.foreignKeys;
+    // Columns of one foreign key constraint are one path.
+    const found = [
+      ...groupByConstraint(leftFks, fkPairs(leftFks, l, right)),
+      ...groupByConstraint(rightFks, fkPairs(rightFks, right, l)),
+    ];
+    if (found.length) return found;
+  }
+  return [];
+}
+
 /** Groups FK column pairs by constraint when the table tells which constraint a column belongs to. */
-function groupByConstraint(from: FromClause, pairs: [ColumnClause<any>, ColumnClause<any>][]): [ColumnClause<any>, ColumnClause<any>][][] {
-  const byConstraint = new Map<unknown, [ColumnClause<any>, ColumnClause<any>][]>();
-  const fks = from.foreignKeys as readonly (ForeignKeyLike & { constraint?: unknown })[];
+function groupByConstraint(allFks: readonly ForeignKeyLike[], pairs: Pair[]): Pair[][] {
+  if (pairs.length === 0) return [];
+  const byConstraint = new Map<unknown, Pair[]>();
+  const fks = allFks as readonly (ForeignKeyLike & { constraint?: unknown })[];
   for (const pair of pairs) {
-    const fk = fks.find((f) => (f.parent === pair[0] || f.parent.key === pair[0].key) && f.column.key === pair[1].key);
+    const fk = fks.find(
+      (f) => (f.parent === pair[0] || f.parent.key === pair[0].key) && f.column.key === pair[1].key,
+    );
     const group = fk?.constraint ?? pair;
     const list = byConstraint.get(group) ?? [];
     list.push(pair);

@@ -6,7 +6,7 @@
 import { ArgumentError } from "../util/errors.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import { ClauseElement, ColumnClause, ColumnElement } from "./base.js";
-import { coerce } from "./coercions.js";
+import { coerce, describeValue } from "./coercions.js";
 import type { SqlCompiler } from "./compiler.js";
 import { CTE } from "./cte.js";
 import { exportedKeys, Lateral, Subquery } from "./from-clauses.js";
@@ -112,9 +112,15 @@ export class CompoundSelect<Row = Record<string, unknown>, Scalar = unknown> ext
     cols.forEach((c, i) => (out[keys[i]!] = new ColumnClause(keys[i]!, c.type, null)));
     return out;
   }
-  orderBy(...items: (ColumnElement<any> | OrderByElement)[]): CompoundSelect<Row, Scalar> {
-    const ob = items.map((i) => (i instanceof OrderByElement ? i : new OrderByElement(i, null, null)));
-    return new CompoundSelect(this.keyword, this.selects, { ...this._s, orderBy: [...this._s.orderBy, ...ob] });
+  /** ORDER BY result columns; a string names one (`orderBy("name")`). */
+  orderBy(...items: (ColumnElement<any> | OrderByElement | string)[]): CompoundSelect<Row, Scalar> {
+    const ob = items.map((i) =>
+      i instanceof OrderByElement ? i : new OrderByElement(resolveLabel(this, i, "orderBy"), null, null),
+    );
+    return new CompoundSelect(this.keyword, this.selects, {
+      ...this._s,
+      orderBy: [...this._s.orderBy, ...ob],
+    });
   }
   limit(n: number | ColumnElement<number> | null): CompoundSelect<Row, Scalar> {
     return new CompoundSelect(this.keyword, this.selects, { ...this._s, limit: limitValue(n, "limit") });
@@ -135,8 +141,54 @@ export class CompoundSelect<Row = Record<string, unknown>, Scalar = unknown> ext
   }
 }
 
+/** A reference to a selected column by its label or key, from `orderBy("name")`. */
+export class LabelReference extends ColumnElement<unknown> {
+  readonly kind = "label_reference";
+  readonly type = NULLTYPE;
+  constructor(readonly name: string) {
+    super();
+  }
+  override get key(): string {
+    return this.name;
+  }
+  _compile(c: SqlCompiler): string {
+    return c.visitLabelReference(this);
+  }
+  override _ck(k: CacheKeyBuilder): void {
+    k.s("lr");
+    k.str(this.name);
+  }
+}
+
+/** A column expression as given, or a string naming one of the statement's result columns. @internal */
+export function resolveLabel(
+  stmt: SelectBase<any, any>,
+  item: ColumnElement<any> | string,
+  what: string,
+): ColumnElement<any> {
+  if (typeof item !== "string") {
+    if (!(item instanceof ColumnElement))
+      throw new ArgumentError(
+        `${what}() takes column expressions or label names; got ${describeValue(item)}.`,
+        "ATH-ARG",
+      );
+    return item;
+  }
+  const keys = stmt.exportedColumns().map((c) => c.key);
+  if (!keys.includes(item)) {
+    throw new ArgumentError(
+      `Can't resolve label reference '${item}' in ${what}(); the selected names are: ${keys.join(", ")}.`,
+      "ATH-COLUMN",
+    );
+  }
+  return new LabelReference(item);
+}
+
 /** A LIMIT or OFFSET value: a non-negative integer (bound), an expression, or null for none. @internal */
-export function limitValue(n: number | ColumnElement<number> | null, what: string): ColumnElement<any> | null {
+export function limitValue(
+  n: number | ColumnElement<number> | null,
+  what: string,
+): ColumnElement<any> | null {
   if (n === null) return null;
   if (typeof n === "number" && (!Number.isSafeInteger(n) || n < 0)) {
     throw new ArgumentError(`${what}() takes a non-negative integer, got ${n}.`, "ATH-VALUE");
@@ -144,11 +196,15 @@ export function limitValue(n: number | ColumnElement<number> | null, what: strin
   return coerce(n, INTEGER_TYPE);
 }
 
-function compound<Row, Scalar>(keyword: CompoundKeyword, selects: SelectBase<any, any>[]): CompoundSelect<Row, Scalar> {
+function compound<Row, Scalar>(
+  keyword: CompoundKeyword,
+  selects: SelectBase<any, any>[],
+): CompoundSelect<Row, Scalar> {
   if (selects.length < 2) throw new ArgumentError(`${keyword} needs at least two SELECTs.`, "ATH-ARG");
   const n = selects[0]!.exportedColumns().length;
   selects.forEach((s, i) => {
-    if (!(s instanceof SelectBase)) throw new ArgumentError(`${keyword} takes SELECT statements; argument ${i + 1} is not one.`, "ATH-ARG");
+    if (!(s instanceof SelectBase))
+      throw new ArgumentError(`${keyword} takes SELECT statements; argument ${i + 1} is not one.`, "ATH-ARG");
     const m = s.exportedColumns().length;
     if (m !== n) {
       throw new ArgumentError(
@@ -161,23 +217,41 @@ function compound<Row, Scalar>(keyword: CompoundKeyword, selects: SelectBase<any
 }
 
 /** `a UNION b UNION …` (rows of the first). */
-export function union<Row, Scalar>(first: SelectBase<Row, Scalar>, ...rest: SelectBase<any, any>[]): CompoundSelect<Row, Scalar> {
+export function union<Row, Scalar>(
+  first: SelectBase<Row, Scalar>,
+  ...rest: SelectBase<any, any>[]
+): CompoundSelect<Row, Scalar> {
   return compound("UNION", [first, ...rest]);
 }
-export function unionAll<Row, Scalar>(first: SelectBase<Row, Scalar>, ...rest: SelectBase<any, any>[]): CompoundSelect<Row, Scalar> {
+export function unionAll<Row, Scalar>(
+  first: SelectBase<Row, Scalar>,
+  ...rest: SelectBase<any, any>[]
+): CompoundSelect<Row, Scalar> {
   return compound("UNION ALL", [first, ...rest]);
 }
-export function intersect<Row, Scalar>(first: SelectBase<Row, Scalar>, ...rest: SelectBase<any, any>[]): CompoundSelect<Row, Scalar> {
+export function intersect<Row, Scalar>(
+  first: SelectBase<Row, Scalar>,
+  ...rest: SelectBase<any, any>[]
+): CompoundSelect<Row, Scalar> {
   return compound("INTERSECT", [first, ...rest]);
 }
-export function intersectAll<Row, Scalar>(first: SelectBase<Row, Scalar>, ...rest: SelectBase<any, any>[]): CompoundSelect<Row, Scalar> {
+export function intersectAll<Row, Scalar>(
+  first: SelectBase<Row, Scalar>,
+  ...rest: SelectBase<any, any>[]
+): CompoundSelect<Row, Scalar> {
   return compound("INTERSECT ALL", [first, ...rest]);
 }
 /** `a EXCEPT b` (SQLAlchemy: `except_`). */
-export function except_<Row, Scalar>(first: SelectBase<Row, Scalar>, ...rest: SelectBase<any, any>[]): CompoundSelect<Row, Scalar> {
+export function except_<Row, Scalar>(
+  first: SelectBase<Row, Scalar>,
+  ...rest: SelectBase<any, any>[]
+): CompoundSelect<Row, Scalar> {
   return compound("EXCEPT", [first, ...rest]);
 }
-export function exceptAll<Row, Scalar>(first: SelectBase<Row, Scalar>, ...rest: SelectBase<any, any>[]): CompoundSelect<Row, Scalar> {
+export function exceptAll<Row, Scalar>(
+  first: SelectBase<Row, Scalar>,
+  ...rest: SelectBase<any, any>[]
+): CompoundSelect<Row, Scalar> {
   return compound("EXCEPT ALL", [first, ...rest]);
 }
 

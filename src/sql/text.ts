@@ -39,7 +39,7 @@ export function parseTextParams(sqlText: string): ParsedText {
   return p;
 }
 
-type ResultTypes = Readonly<Record<string, TypeEngine<any>>>;
+type ResultTypes = Readonly<Record<string, TypeEngine<unknown>>>;
 
 /**
  * A textual SQL statement or fragment. `:name` marks a bound parameter; values are always
@@ -89,17 +89,21 @@ export class TextClause<Row = Record<string, unknown>> extends ClauseElement {
         );
       }
       const value = Object.prototype.hasOwnProperty.call(values, k) ? values[k] : old.value;
-      const type = types?.[k] ?? (old.type !== NULLTYPE ? old.type : value !== undefined ? inferType(value) : NULLTYPE);
+      const type =
+        types?.[k] ?? (old.type !== NULLTYPE ? old.type : value !== undefined ? inferType(value) : NULLTYPE);
       if (value !== undefined && value !== null) {
         const problem = valueProblem(type, value);
-        if (problem) throw new ArgumentError(`Bad value for text() parameter '${k}': ${problem}.`, "ATH-VALUE");
+        if (problem)
+          throw new ArgumentError(`Bad value for text() parameter '${k}': ${problem}.`, "ATH-VALUE");
       }
       binds.set(k, new BindParameter(k, value, type));
     }
     return new TextClause<Row>(this.text, binds, this.resultTypes, this._parsed);
   }
   /** Declares the result columns and their types, which types the rows (SQLAlchemy: `TextClause.columns`). */
-  columns<const Cols extends ResultTypes>(cols: Cols): TextClause<{ [K in keyof Cols]: TypeValue<Cols[K]> | null }> {
+  columns<const Cols extends ResultTypes>(
+    cols: Cols,
+  ): TextClause<{ -readonly [K in keyof Cols]: TypeValue<Cols[K]> | null }> {
     return new TextClause<any>(this.text, this._binds, cols, this._parsed);
   }
   _compile(c: SqlCompiler): string {
@@ -131,7 +135,8 @@ export function text(sqlText: string): TextClause {
   if (typeof sqlText !== "string") throw new ArgumentError("text() takes a string of SQL.", "ATH-ARG");
   const parsed = parseTextParams(sqlText);
   const binds = new Map<string, BindParameter<any>>();
-  for (const name of parsed.names) if (!binds.has(name)) binds.set(name, new BindParameter(name, undefined, NULLTYPE));
+  for (const name of parsed.names)
+    if (!binds.has(name)) binds.set(name, new BindParameter(name, undefined, NULLTYPE));
   return new TextClause(sqlText, binds, null, parsed);
 }
 
@@ -154,7 +159,10 @@ export class Identifier extends ClauseElement {
 /** Marks a string as an identifier (table or column name) in a `sql` template; it is quoted, never bound. */
 export function identifier(...parts: string[]): Identifier {
   if (parts.length === 0 || parts.some((p) => typeof p !== "string" || p === "")) {
-    throw new ArgumentError("identifier() takes one or more non-empty names, e.g. identifier('public', 'users').", "ATH-ARG");
+    throw new ArgumentError(
+      "identifier() takes one or more non-empty names, e.g. identifier('public', 'users').",
+      "ATH-ARG",
+    );
   }
   return new Identifier(parts);
 }
@@ -232,7 +240,9 @@ export class SqlFragment<Row = Record<string, unknown>> extends ColumnElement<un
     super();
   }
   /** Declares the result columns and their types, as `text().columns()`. */
-  columns<const Cols extends ResultTypes>(cols: Cols): SqlFragment<{ [K in keyof Cols]: TypeValue<Cols[K]> | null }> {
+  columns<const Cols extends ResultTypes>(
+    cols: Cols,
+  ): SqlFragment<{ -readonly [K in keyof Cols]: TypeValue<Cols[K]> | null }> {
     return new SqlFragment<any>(this.strings, this.values, cols);
   }
   _compile(c: SqlCompiler): string {
@@ -249,12 +259,18 @@ export class SqlFragment<Row = Record<string, unknown>> extends ColumnElement<un
 
 function templateValue(v: unknown): ClauseElement {
   if (v instanceof ClauseElement) return v;
-  if (v === undefined) throw new ArgumentError("A sql`` template got undefined; use null for SQL NULL.", "ATH-VALUE");
+  if (v === undefined)
+    throw new ArgumentError("A sql`` template got undefined; use null for SQL NULL.", "ATH-VALUE");
   if (Array.isArray(v)) {
-    if (v.length === 0) throw new ArgumentError("A sql`` template got an empty array; an empty list has no SQL form.", "ATH-VALUE");
+    if (v.length === 0)
+      throw new ArgumentError(
+        "A sql`` template got an empty array; an empty list has no SQL form.",
+        "ATH-VALUE",
+      );
     return new ValueList(v.map((x) => templateValue(x) as ColumnElement<any>));
   }
-  if (typeof v === "function" || typeof v === "symbol") throw new ArgumentError(`A sql\`\` template can't bind ${describeValue(v)}.`, "ATH-VALUE");
+  if (typeof v === "function" || typeof v === "symbol")
+    throw new ArgumentError(`A sql\`\` template can't bind ${describeValue(v)}.`, "ATH-VALUE");
   return new BindParameter(null, v, inferType(v));
 }
 
@@ -264,6 +280,9 @@ function templateValue(v: unknown): ClauseElement {
  * expressions and nested `sql` fragments are compiled in place.
  * @example await conn.execute(sql`SELECT * FROM ${identifier("users")} WHERE name = ${name}`)
  */
-export function sql<Row = Record<string, unknown>>(strings: TemplateStringsArray, ...values: unknown[]): SqlFragment<Row> {
+export function sql<Row = Record<string, unknown>>(
+  strings: TemplateStringsArray,
+  ...values: unknown[]
+): SqlFragment<Row> {
   return new SqlFragment<Row>([...strings], values.map(templateValue));
 }

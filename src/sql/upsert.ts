@@ -24,7 +24,9 @@ export class ProposedRow<C extends ColumnMap = ColumnMap> extends FromClause {
   readonly columns: readonly ColumnClause<any>[];
   constructor(readonly table: TableClause<any, C>) {
     super();
-    this.columns = (table.columns as readonly ColumnClause<any>[]).map((col) => new ColumnClause(col.name, col.type, this, col.key));
+    this.columns = (table.columns as readonly ColumnClause<any>[]).map(
+      (col) => new ColumnClause(col.name, col.type, this, col.key),
+    );
     const c: Record<string, ColumnClause<any>> = {};
     for (const col of this.columns) c[col.key] = col;
     this.c = c as ColumnsOf<RowOfColumns<C>>;
@@ -56,17 +58,25 @@ export interface ResolvedTarget {
 }
 
 /** @internal */
-export function resolveTarget(table: TableClause<any, any>, t: ConflictTarget | undefined): ResolvedTarget | null {
+export function resolveTarget(
+  table: TableClause<any, any>,
+  t: ConflictTarget | undefined,
+): ResolvedTarget | null {
   if (!t || (!t.indexElements?.length && !t.constraint)) {
     if (t?.indexWhere) throw new ArgumentError("indexWhere needs indexElements.", "ATH-ARG");
     return null;
   }
-  if (t.constraint && t.indexElements?.length) throw new ArgumentError("Give either a constraint or indexElements, not both.", "ATH-ARG");
+  if (t.constraint && t.indexElements?.length)
+    throw new ArgumentError("Give either a constraint or indexElements, not both.", "ATH-ARG");
   const cols = table.columns as readonly ColumnClause<any>[];
   const elements = (t.indexElements ?? []).map((e) => {
     if (e instanceof ColumnElement) return e;
     const col = cols.find((c) => c.key === e || c.name === e);
-    if (!col) throw new ArgumentError(`Unknown column '${e}' in the conflict target of table '${table.name}'.`, "ATH-COLUMN");
+    if (!col)
+      throw new ArgumentError(
+        `Unknown column '${e}' in the conflict target of table '${table.name}'.`,
+        "ATH-COLUMN",
+      );
     return col;
   });
   return { elements, where: t.indexWhere ?? null, constraint: t.constraint ?? null };
@@ -142,7 +152,11 @@ export class OnDuplicateKeyUpdate extends ClauseElement {
 }
 
 /** Coerces an upsert's SET values against the table; at least one is required. @internal */
-export function upsertSet(table: TableClause<any, any>, set: Record<string, unknown>, what: string): ValuesRow {
+export function upsertSet(
+  table: TableClause<any, any>,
+  set: Record<string, unknown>,
+  what: string,
+): ValuesRow {
   const row = coerceRow(table, set, what);
   if (row.size === 0) throw new ArgumentError(`${what} needs at least one column to set.`, "ATH-ARG");
   return row;
@@ -185,9 +199,12 @@ export class OnConflictInsert<C extends ColumnMap = ColumnMap, Row = never> exte
   /** `ON CONFLICT target DO UPDATE SET …`: update the existing row instead (the target is required). */
   onConflictDoUpdate(options: OnConflictDoUpdateOptions<C>): this {
     const target = resolveTarget(this.table, options);
-    if (!target) throw new ArgumentError("onConflictDoUpdate() needs indexElements or constraint.", "ATH-UPSERT");
+    if (!target)
+      throw new ArgumentError("onConflictDoUpdate() needs indexElements or constraint.", "ATH-UPSERT");
     const set = upsertSet(this.table, options.set as Record<string, unknown>, "onConflictDoUpdate({ set })");
-    return this._withOnConflict(new OnConflictDoUpdate(target, set, options.where ? criterion(options.where, "where") : null));
+    return this._withOnConflict(
+      new OnConflictDoUpdate(target, set, options.where ? criterion(options.where, "where") : null),
+    );
   }
   override returning<const Items extends readonly SelectItem[]>(
     ...items: Items
@@ -210,7 +227,11 @@ export class OnDuplicateKeyInsert<C extends ColumnMap = ColumnMap, Row = never> 
   }
   /** `ON DUPLICATE KEY UPDATE col = …` for rows that hit a unique key. */
   onDuplicateKeyUpdate(set: ValuesOf<C>): this {
-    return this._withOnConflict(new OnDuplicateKeyUpdate(upsertSet(this.table, set as Record<string, unknown>, "onDuplicateKeyUpdate()")));
+    return this._withOnConflict(
+      new OnDuplicateKeyUpdate(
+        upsertSet(this.table, set as Record<string, unknown>, "onDuplicateKeyUpdate()"),
+      ),
+    );
   }
   override returning<const Items extends readonly SelectItem[]>(
     ...items: Items

@@ -33,7 +33,12 @@ function visitValue(v: unknown, fn: (child: ClauseElement) => void, depth: numbe
   if (v instanceof ClauseElement) fn(v);
   else if (Array.isArray(v) && depth < 3) for (const x of v) visitValue(x, fn, depth + 1);
   else if (v instanceof Map && depth < 2) for (const x of v.values()) visitValue(x, fn, depth + 1);
-  else if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype && depth < 2) {
+  else if (
+    v !== null &&
+    typeof v === "object" &&
+    Object.getPrototypeOf(v) === Object.prototype &&
+    depth < 2
+  ) {
     // Builders keep their parts in a plain state object (`Select._s`).
     for (const x of Object.values(v)) visitValue(x, fn, depth + 1);
   }
@@ -41,7 +46,9 @@ function visitValue(v: unknown, fn: (child: ClauseElement) => void, depth: numbe
 
 /** Nodes whose insides belong to another SELECT: FROM and correlation stop there. */
 function isStatementBoundary(n: ClauseElement): boolean {
-  return (n as { _isSelect?: boolean })._isSelect === true || n.kind === "scalar_select" || n.kind === "exists";
+  return (
+    (n as { _isSelect?: boolean })._isSelect === true || n.kind === "scalar_select" || n.kind === "exists"
+  );
 }
 
 /**

@@ -34,7 +34,8 @@ function toList<X>(v: X | readonly X[] | undefined): readonly X[] {
 }
 
 function checkBound(b: FrameBound): FrameBound {
-  if (b !== null && !Number.isSafeInteger(b)) throw new ArgumentError(`A window frame bound must be an integer or null, got ${String(b)}.`, "ATH-ARG");
+  if (b !== null && !Number.isSafeInteger(b))
+    throw new ArgumentError(`A window frame bound must be an integer or null, got ${String(b)}.`, "ATH-ARG");
   return b;
 }
 
@@ -50,10 +51,15 @@ export class Over<T = unknown, K extends string = string> extends ColumnElement<
   ) {
     super();
     this.partitionBy = toList(spec.partitionBy);
-    this.orderBy = toList(spec.orderBy).map((o) => (o instanceof OrderByElement ? o : new OrderByElement(o, null, null)));
-    if (spec.rows && spec.range) throw new ArgumentError("over() takes either rows or range, not both.", "ATH-ARG");
+    this.orderBy = toList(spec.orderBy).map((o) =>
+      o instanceof OrderByElement ? o : new OrderByElement(o, null, null),
+    );
+    if (spec.rows && spec.range)
+      throw new ArgumentError("over() takes either rows or range, not both.", "ATH-ARG");
     const f = spec.rows ?? spec.range;
-    this.frame = f ? { mode: spec.rows ? "ROWS" : "RANGE", start: checkBound(f[0]), end: checkBound(f[1]) } : null;
+    this.frame = f
+      ? { mode: spec.rows ? "ROWS" : "RANGE", start: checkBound(f[0]), end: checkBound(f[1]) }
+      : null;
   }
   get type(): TypeEngine<any> {
     return this.element.type;

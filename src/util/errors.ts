@@ -151,3 +151,25 @@ export class TimeoutError extends AthanorError {
     super(message, code);
   }
 }
+
+/**
+ * A disconnect detected on a pooled connection at checkout (SQLAlchemy: `exc.DisconnectionError`).
+ * A pool `checkout` listener may throw it to make the pool discard that connection and hand out
+ * a freshly opened one instead; the caller of `engine.connect()` never sees it.
+ * @example engine.on("checkout", async (dbapi) => { if (!(await isHealthy(dbapi))) throw new DisconnectionError("stale"); });
+ */
+export class DisconnectionError extends AthanorError {
+  /** Whether every pooled connection opened before now is replaced too (see InvalidatePoolError). */
+  readonly invalidatePool: boolean = false;
+  constructor(message: string, code = "ATH-DISCONNECT") {
+    super(message, code);
+  }
+}
+
+/**
+ * A DisconnectionError that also recycles every connection of the pool opened before it
+ * (SQLAlchemy: `exc.InvalidatePoolError`); pre-ping raises it when a ping finds the connection dead.
+ */
+export class InvalidatePoolError extends DisconnectionError {
+  override readonly invalidatePool: boolean = true;
+}

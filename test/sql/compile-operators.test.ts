@@ -28,27 +28,46 @@ const where = (c: Parameters<ReturnType<typeof select>["where"]>[0]) => select(u
 
 describe("comparisons", () => {
   test("eq ne lt le gt ge bind the value with the column's type", () => {
-    expectSql(where(and(users.c.age.eq(1), users.c.age.ne(2), users.c.age.lt(3), users.c.age.le(4), users.c.age.gt(5), users.c.age.ge(6))), {
-      sqlite:
-        "SELECT users.id FROM users WHERE users.age = ? AND users.age <> ? AND users.age < ? AND users.age <= ? AND users.age > ? AND users.age >= ?",
-      postgresql:
-        "SELECT users.id FROM users WHERE users.age = $1::INTEGER AND users.age <> $2::INTEGER AND users.age < $3::INTEGER AND users.age <= $4::INTEGER AND users.age > $5::INTEGER AND users.age >= $6::INTEGER",
-    });
+    expectSql(
+      where(
+        and(
+          users.c.age.eq(1),
+          users.c.age.ne(2),
+          users.c.age.lt(3),
+          users.c.age.le(4),
+          users.c.age.gt(5),
+          users.c.age.ge(6),
+        ),
+      ),
+      {
+        sqlite:
+          "SELECT users.id FROM users WHERE users.age = ? AND users.age <> ? AND users.age < ? AND users.age <= ? AND users.age > ? AND users.age >= ?",
+        postgresql:
+          "SELECT users.id FROM users WHERE users.age = $1::INTEGER AND users.age <> $2::INTEGER AND users.age < $3::INTEGER AND users.age <= $4::INTEGER AND users.age > $5::INTEGER AND users.age >= $6::INTEGER",
+      },
+    );
     expect(bindValues(where(users.c.age.eq(1)))).toEqual([1]);
     expect(compile(where(users.c.age.eq(1)), "sqlite").binds[0]!.type).toBe(users.c.age.type);
   });
   test("eq(null) and ne(null) render IS NULL / IS NOT NULL", () => {
-    expectSql(where(or(users.c.email.eq(null), users.c.email.ne(null), users.c.age.isNull(), users.c.age.isNotNull())), {
-      sqlite:
-        "SELECT users.id FROM users WHERE users.email IS NULL OR users.email IS NOT NULL OR users.age IS NULL OR users.age IS NOT NULL",
-      postgresql:
-        "SELECT users.id FROM users WHERE users.email IS NULL OR users.email IS NOT NULL OR users.age IS NULL OR users.age IS NOT NULL",
-    });
+    expectSql(
+      where(
+        or(users.c.email.eq(null), users.c.email.ne(null), users.c.age.isNull(), users.c.age.isNotNull()),
+      ),
+      {
+        sqlite:
+          "SELECT users.id FROM users WHERE users.email IS NULL OR users.email IS NOT NULL OR users.age IS NULL OR users.age IS NOT NULL",
+        postgresql:
+          "SELECT users.id FROM users WHERE users.email IS NULL OR users.email IS NOT NULL OR users.age IS NULL OR users.age IS NOT NULL",
+      },
+    );
   });
   test("column to column", () => {
     expectSql(select(users.c.id).selectFrom(users.join(orders)).where(orders.c.userId.eq(users.c.id)), {
-      sqlite: "SELECT users.id FROM users JOIN orders ON users.id = orders.user_id WHERE orders.user_id = users.id",
-      postgresql: "SELECT users.id FROM users JOIN orders ON users.id = orders.user_id WHERE orders.user_id = users.id",
+      sqlite:
+        "SELECT users.id FROM users JOIN orders ON users.id = orders.user_id WHERE orders.user_id = users.id",
+      postgresql:
+        "SELECT users.id FROM users JOIN orders ON users.id = orders.user_id WHERE orders.user_id = users.id",
     });
   });
   test("isDistinctFrom / isNotDistinctFrom: IS [NOT] DISTINCT FROM, MySQL <=>, SQLite IS [NOT]", () => {
@@ -95,8 +114,10 @@ describe("IN", () => {
   });
   test("a subquery", () => {
     expectSql(where(users.c.id.in(select(orders.c.userId).where(orders.c.status.eq("paid")))), {
-      sqlite: "SELECT users.id FROM users WHERE users.id IN (SELECT orders.user_id FROM orders WHERE orders.status = ?)",
-      postgresql: "SELECT users.id FROM users WHERE users.id IN (SELECT orders.user_id FROM orders WHERE orders.status = $1::VARCHAR)",
+      sqlite:
+        "SELECT users.id FROM users WHERE users.id IN (SELECT orders.user_id FROM orders WHERE orders.status = ?)",
+      postgresql:
+        "SELECT users.id FROM users WHERE users.id IN (SELECT orders.user_id FROM orders WHERE orders.status = $1::VARCHAR)",
     });
   });
   test("tuples", () => {
@@ -109,7 +130,8 @@ describe("IN", () => {
       ),
       {
         sqlite: "SELECT users.id FROM users WHERE (users.id, users.name) IN ((?, ?), (?, ?))",
-        postgresql: "SELECT users.id FROM users WHERE (users.id, users.name) IN (($1::INTEGER, $2::VARCHAR), ($3::INTEGER, $4::VARCHAR))",
+        postgresql:
+          "SELECT users.id FROM users WHERE (users.id, users.name) IN (($1::INTEGER, $2::VARCHAR), ($3::INTEGER, $4::VARCHAR))",
       },
     );
     expectSql(where(tuple_(users.c.id, users.c.name).in([])), {
@@ -127,7 +149,8 @@ describe("strings", () => {
   test("like / notLike, with an escape character", () => {
     expectSql(where(and(users.c.name.like("a%"), users.c.name.notLike("b!%%", "!"))), {
       sqlite: "SELECT users.id FROM users WHERE users.name LIKE ? AND users.name NOT LIKE ? ESCAPE '!'",
-      postgresql: "SELECT users.id FROM users WHERE users.name LIKE $1::VARCHAR AND users.name NOT LIKE $2::VARCHAR ESCAPE '!'",
+      postgresql:
+        "SELECT users.id FROM users WHERE users.name LIKE $1::VARCHAR AND users.name NOT LIKE $2::VARCHAR ESCAPE '!'",
     });
   });
   test("ilike: ILIKE on PostgreSQL, lower(x) LIKE lower(y) elsewhere", () => {
@@ -141,9 +164,12 @@ describe("strings", () => {
     });
   });
   test("contains / startsWith / endsWith escape % _ and the escape character", () => {
-    const stmt = where(or(users.c.email.contains("50%_off"), users.c.name.startsWith("a/b"), users.c.name.endsWith("_z")));
+    const stmt = where(
+      or(users.c.email.contains("50%_off"), users.c.name.startsWith("a/b"), users.c.name.endsWith("_z")),
+    );
     expectSql(stmt, {
-      sqlite: "SELECT users.id FROM users WHERE users.email LIKE ? ESCAPE '/' OR users.name LIKE ? ESCAPE '/' OR users.name LIKE ? ESCAPE '/'",
+      sqlite:
+        "SELECT users.id FROM users WHERE users.email LIKE ? ESCAPE '/' OR users.name LIKE ? ESCAPE '/' OR users.name LIKE ? ESCAPE '/'",
       postgresql:
         "SELECT users.id FROM users WHERE users.email LIKE $1::VARCHAR ESCAPE '/' OR users.name LIKE $2::VARCHAR ESCAPE '/' OR users.name LIKE $3::VARCHAR ESCAPE '/'",
     });
@@ -151,10 +177,12 @@ describe("strings", () => {
   });
   test("contains with an expression concatenates the wildcards in SQL", () => {
     expectSql(select(users.c.id).selectFrom(users.join(orders)).where(orders.c.note.contains(users.c.name)), {
-      sqlite: "SELECT users.id FROM users JOIN orders ON users.id = orders.user_id WHERE orders.note LIKE ? || users.name || ?",
+      sqlite:
+        "SELECT users.id FROM users JOIN orders ON users.id = orders.user_id WHERE orders.note LIKE ? || users.name || ?",
       postgresql:
         "SELECT users.id FROM users JOIN orders ON users.id = orders.user_id WHERE orders.note LIKE $1::VARCHAR || users.name || $2::VARCHAR",
-      mysql: "SELECT users.id FROM users JOIN orders ON users.id = orders.user_id WHERE orders.note LIKE concat(?, users.name, ?)",
+      mysql:
+        "SELECT users.id FROM users JOIN orders ON users.id = orders.user_id WHERE orders.note LIKE concat(?, users.name, ?)",
     });
   });
   test("concat: || (MySQL concat())", () => {
@@ -182,7 +210,8 @@ describe("arithmetic", () => {
     const e = users.c.age.add(1).mul(users.c.age.sub(2)).sub(users.c.age.mod(3)).label("x");
     expectSql(select(e, users.c.age.neg().label("n")), {
       sqlite: "SELECT (users.age + ?) * (users.age - ?) - users.age % ? AS x, -users.age AS n FROM users",
-      postgresql: "SELECT (users.age + $1::INTEGER) * (users.age - $2::INTEGER) - users.age % $3::INTEGER AS x, -users.age AS n FROM users",
+      postgresql:
+        "SELECT (users.age + $1::INTEGER) * (users.age - $2::INTEGER) - users.age % $3::INTEGER AS x, -users.age AS n FROM users",
     });
     expectSql(select(users.c.age.sub(users.c.age.sub(1)).label("d")), {
       sqlite: "SELECT users.age - (users.age - ?) AS d FROM users",
@@ -202,7 +231,7 @@ describe("arithmetic", () => {
   });
   test("floor division", () => {
     expectSql(select(users.c.age.floorDiv(7).label("w"), users.c.score.floorDiv(2).label("f")), {
-      sqlite: "SELECT users.age / ? AS w, FLOOR(users.score / ?) AS f FROM users",
+      sqlite: "SELECT CAST(users.age / ? AS INTEGER) AS w, FLOOR(users.score / ?) AS f FROM users",
       postgresql: "SELECT users.age / $1::INTEGER AS w, FLOOR(users.score / $2::NUMERIC) AS f FROM users",
       mysql: "SELECT users.age DIV ? AS w, FLOOR(users.score / ?) AS f FROM users",
     });
@@ -213,19 +242,30 @@ describe("boolean logic and constants", () => {
   test("and / or / not nest with parentheses where needed", () => {
     expectSql(where(and(users.c.age.gt(1), or(users.c.name.eq("a"), not(users.c.isActive)))), {
       sqlite: "SELECT users.id FROM users WHERE users.age > ? AND (users.name = ? OR NOT users.is_active)",
-      postgresql: "SELECT users.id FROM users WHERE users.age > $1::INTEGER AND (users.name = $2::VARCHAR OR NOT users.is_active)",
+      postgresql:
+        "SELECT users.id FROM users WHERE users.age > $1::INTEGER AND (users.name = $2::VARCHAR OR NOT users.is_active)",
     });
     expectSql(where(not(and(users.c.age.gt(1), users.c.age.lt(9)))), {
       sqlite: "SELECT users.id FROM users WHERE NOT (users.age > ? AND users.age < ?)",
-      postgresql: "SELECT users.id FROM users WHERE NOT (users.age > $1::INTEGER AND users.age < $2::INTEGER)",
+      postgresql:
+        "SELECT users.id FROM users WHERE NOT (users.age > $1::INTEGER AND users.age < $2::INTEGER)",
     });
   });
   test("and() / or() skip undefined, flatten, and of nothing is true", () => {
     const maybe: string | undefined = undefined;
-    expectSql(where(and(users.c.age.gt(1), maybe === undefined ? undefined : users.c.name.eq(maybe), and(users.c.age.lt(5)))), {
-      sqlite: "SELECT users.id FROM users WHERE users.age > ? AND users.age < ?",
-      postgresql: "SELECT users.id FROM users WHERE users.age > $1::INTEGER AND users.age < $2::INTEGER",
-    });
+    expectSql(
+      where(
+        and(
+          users.c.age.gt(1),
+          maybe === undefined ? undefined : users.c.name.eq(maybe),
+          and(users.c.age.lt(5)),
+        ),
+      ),
+      {
+        sqlite: "SELECT users.id FROM users WHERE users.age > ? AND users.age < ?",
+        postgresql: "SELECT users.id FROM users WHERE users.age > $1::INTEGER AND users.age < $2::INTEGER",
+      },
+    );
     expectSql(where(and()), {
       sqlite: "SELECT users.id FROM users WHERE 1",
       postgresql: "SELECT users.id FROM users WHERE true",
@@ -254,12 +294,19 @@ describe("boolean logic and constants", () => {
 
 describe("ordering, labels, casts", () => {
   test("asc / desc / nullsFirst / nullsLast (MySQL emulates NULLS with IS NULL)", () => {
-    const stmt = select(users.c.id).orderBy(asc(users.c.name), desc(users.c.age).nullsLast(), users.c.email.nullsFirst(), nullsFirst(users.c.score.desc()));
+    const stmt = select(users.c.id).orderBy(
+      asc(users.c.name),
+      desc(users.c.age).nullsLast(),
+      users.c.email.nullsFirst(),
+      nullsFirst(users.c.score.desc()),
+    );
     expectSql(stmt, {
-      sqlite: "SELECT users.id FROM users ORDER BY users.name ASC, users.age DESC NULLS LAST, users.email NULLS FIRST, users.score DESC NULLS FIRST",
+      sqlite:
+        "SELECT users.id FROM users ORDER BY users.name ASC, users.age DESC NULLS LAST, users.email NULLS FIRST, users.score DESC NULLS FIRST",
       postgresql:
         "SELECT users.id FROM users ORDER BY users.name ASC, users.age DESC NULLS LAST, users.email NULLS FIRST, users.score DESC NULLS FIRST",
-      mysql: "SELECT users.id FROM users ORDER BY users.name ASC, users.age DESC, users.email, users.score IS NULL DESC, users.score DESC",
+      mysql:
+        "SELECT users.id FROM users ORDER BY users.name ASC, users.age DESC, users.email, users.score IS NULL DESC, users.score DESC",
     });
     expectSql(select(users.c.id).orderBy(users.c.age.asc().nullsLast()), {
       sqlite: "SELECT users.id FROM users ORDER BY users.age ASC NULLS LAST",
@@ -290,6 +337,10 @@ describe("ordering, labels, casts", () => {
     expect(c.binds[0]).toMatchObject({ key: "uid", hasValue: false });
   });
   test("free-standing columns render unqualified", () => {
-    expectSql(select(column("x"), column("Y")), { sqlite: 'SELECT x, "Y"', postgresql: 'SELECT x, "Y"', mysql: "SELECT x, `Y`" });
+    expectSql(select(column("x"), column("Y")), {
+      sqlite: 'SELECT x, "Y"',
+      postgresql: 'SELECT x, "Y"',
+      mysql: "SELECT x, `Y`",
+    });
   });
 });

@@ -8,11 +8,13 @@ import {
   case_,
   Column,
   except_,
+  exceptAll,
   exists,
   extract,
   func,
   Integer,
   intersect,
+  intersectAll,
   MetaData,
   not,
   select,
@@ -21,7 +23,7 @@ import {
   union,
   unionAll,
 } from "../../src/index.js";
-import { compile, expectSql, nodes, orders, quoted, users } from "./fixtures.js";
+import { compile, dialects, expectSql, nodes, orders, quoted, users } from "./fixtures.js";
 
 describe("FROM and joins", () => {
   test("FROM comes from the selected columns and WHERE", () => {
@@ -51,10 +53,14 @@ describe("FROM and joins", () => {
     });
   });
   test("join with an explicit ON clause, joinFrom, selectFrom(a.join(b))", () => {
-    expectSql(select(users.c.name).join(orders, and(orders.c.userId.eq(users.c.id), orders.c.total.gt("10"))), {
-      sqlite: "SELECT users.name FROM users JOIN orders ON orders.user_id = users.id AND orders.total > ?",
-      postgresql: "SELECT users.name FROM users JOIN orders ON orders.user_id = users.id AND orders.total > $1::NUMERIC",
-    });
+    expectSql(
+      select(users.c.name).join(orders, and(orders.c.userId.eq(users.c.id), orders.c.total.gt("10"))),
+      {
+        sqlite: "SELECT users.name FROM users JOIN orders ON orders.user_id = users.id AND orders.total > ?",
+        postgresql:
+          "SELECT users.name FROM users JOIN orders ON orders.user_id = users.id AND orders.total > $1::NUMERIC",
+      },
+    );
     expectSql(select(orders.c.id).joinFrom(users, orders), {
       sqlite: "SELECT orders.id FROM users JOIN orders ON users.id = orders.user_id",
       postgresql: "SELECT orders.id FROM users JOIN orders ON users.id = orders.user_id",
@@ -66,55 +72,90 @@ describe("FROM and joins", () => {
   });
   test("FULL OUTER JOIN (refused on MySQL)", () => {
     const stmt = select(users.c.name, orders.c.id).fullOuterJoin(orders);
-    expect(compile(stmt, "sqlite").sql).toBe("SELECT users.name, orders.id FROM users FULL OUTER JOIN orders ON users.id = orders.user_id");
-    expect(compile(stmt, "postgresql").sql).toBe("SELECT users.name, orders.id FROM users FULL OUTER JOIN orders ON users.id = orders.user_id");
+    expect(compile(stmt, "sqlite").sql).toBe(
+      "SELECT users.name, orders.id FROM users FULL OUTER JOIN orders ON users.id = orders.user_id",
+    );
+    expect(compile(stmt, "postgresql").sql).toBe(
+      "SELECT users.name, orders.id FROM users FULL OUTER JOIN orders ON users.id = orders.user_id",
+    );
     expect(() => compile(stmt, "mysql")).toThrow(/FULL OUTER JOIN is not supported by the mysql dialect/);
   });
   test("self-join through aliases", () => {
     const parent = nodes.alias("parent");
-    expectSql(select(nodes.c.label, parent.c.label.label("parentLabel")).join(parent, nodes.c.parentId.eq(parent.c.id)), {
-      sqlite: 'SELECT nodes.label, parent.label AS "parentLabel" FROM nodes JOIN nodes AS parent ON nodes.parent_id = parent.id',
-      postgresql: 'SELECT nodes.label, parent.label AS "parentLabel" FROM nodes JOIN nodes AS parent ON nodes.parent_id = parent.id',
-      mysql: "SELECT nodes.label, parent.label AS `parentLabel` FROM nodes JOIN nodes AS parent ON nodes.parent_id = parent.id",
-    });
+    expectSql(
+      select(nodes.c.label, parent.c.label.label("parentLabel")).join(
+        parent,
+        nodes.c.parentId.eq(parent.c.id),
+      ),
+      {
+        sqlite:
+          'SELECT nodes.label, parent.label AS "parentLabel" FROM nodes JOIN nodes AS parent ON nodes.parent_id = parent.id',
+        postgresql:
+          'SELECT nodes.label, parent.label AS "parentLabel" FROM nodes JOIN nodes AS parent ON nodes.parent_id = parent.id',
+        mysql:
+          "SELECT nodes.label, parent.label AS `parentLabel` FROM nodes JOIN nodes AS parent ON nodes.parent_id = parent.id",
+      },
+    );
     const a = users.alias();
-    expect(compile(select(a.c.id).where(a.c.id.gt(1)), "sqlite").sql).toBe("SELECT anon_1.id FROM users AS anon_1 WHERE anon_1.id > ?");
+    expect(compile(select(a.c.id).where(a.c.id.gt(1)), "sqlite").sql).toBe(
+      "SELECT anon_1.id FROM users AS anon_1 WHERE anon_1.id > ?",
+    );
   });
 });
 
 describe("subqueries", () => {
   test("a subquery in FROM labels its columns by key; anonymous ones are named anon_N", () => {
-    const totals = select(orders.c.userId, func.sum(orders.c.total).label("spent")).groupBy(orders.c.userId).subquery("totals");
-    expectSql(select(users.c.name, totals.c.spent).join(totals, totals.c.userId.eq(users.c.id)).where(totals.c.spent.gt("10")), {
-      sqlite:
-        'SELECT users.name, totals.spent FROM users JOIN (SELECT orders.user_id AS "userId", sum(orders.total) AS spent FROM orders GROUP BY orders.user_id) AS totals ON totals."userId" = users.id WHERE totals.spent > ?',
-      postgresql:
-        'SELECT users.name, totals.spent FROM users JOIN (SELECT orders.user_id AS "userId", sum(orders.total) AS spent FROM orders GROUP BY orders.user_id) AS totals ON totals."userId" = users.id WHERE totals.spent > $1::NUMERIC',
-      mysql:
-        "SELECT users.name, totals.spent FROM users JOIN (SELECT orders.user_id AS `userId`, sum(orders.total) AS spent FROM orders GROUP BY orders.user_id) AS totals ON totals.`userId` = users.id WHERE totals.spent > ?",
-    });
+    const totals = select(orders.c.userId, func.sum(orders.c.total).label("spent"))
+      .groupBy(orders.c.userId)
+      .subquery("totals");
+    expectSql(
+      select(users.c.name, totals.c.spent)
+        .join(totals, totals.c.userId.eq(users.c.id))
+        .where(totals.c.spent.gt("10")),
+      {
+        sqlite:
+          'SELECT users.name, totals.spent FROM users JOIN (SELECT orders.user_id AS "userId", sum(orders.total) AS spent FROM orders GROUP BY orders.user_id) AS totals ON totals."userId" = users.id WHERE totals.spent > ?',
+        postgresql:
+          'SELECT users.name, totals.spent FROM users JOIN (SELECT orders.user_id AS "userId", sum(orders.total) AS spent FROM orders GROUP BY orders.user_id) AS totals ON totals."userId" = users.id WHERE totals.spent > $1::NUMERIC',
+        mysql:
+          "SELECT users.name, totals.spent FROM users JOIN (SELECT orders.user_id AS `userId`, sum(orders.total) AS spent FROM orders GROUP BY orders.user_id) AS totals ON totals.`userId` = users.id WHERE totals.spent > ?",
+      },
+    );
     const anon = select(users.c.id).subquery();
-    expect(compile(select(anon.c.id), "sqlite").sql).toBe("SELECT anon_1.id FROM (SELECT users.id FROM users) AS anon_1");
+    expect(compile(select(anon.c.id), "sqlite").sql).toBe(
+      "SELECT anon_1.id FROM (SELECT users.id FROM users) AS anon_1",
+    );
   });
   test("a scalar subquery correlates to the enclosing SELECT", () => {
     const n = select(func.count().label("n")).where(orders.c.userId.eq(users.c.id)).scalarSubquery();
     expectSql(select(users.c.name, n.label("orderCount")), {
-      sqlite: 'SELECT users.name, (SELECT count(*) AS n FROM orders WHERE orders.user_id = users.id) AS "orderCount" FROM users',
-      postgresql: 'SELECT users.name, (SELECT count(*) AS n FROM orders WHERE orders.user_id = users.id) AS "orderCount" FROM users',
-      mysql: "SELECT users.name, (SELECT count(*) AS n FROM orders WHERE orders.user_id = users.id) AS `orderCount` FROM users",
+      sqlite:
+        'SELECT users.name, (SELECT count(*) AS n FROM orders WHERE orders.user_id = users.id) AS "orderCount" FROM users',
+      postgresql:
+        'SELECT users.name, (SELECT count(*) AS n FROM orders WHERE orders.user_id = users.id) AS "orderCount" FROM users',
+      mysql:
+        "SELECT users.name, (SELECT count(*) AS n FROM orders WHERE orders.user_id = users.id) AS `orderCount` FROM users",
     });
   });
   test("EXISTS, correlated, and its negation", () => {
-    const hasPaid = exists(select(orders.c.id).where(orders.c.userId.eq(users.c.id), orders.c.status.eq("paid")));
+    const hasPaid = exists(
+      select(orders.c.id).where(orders.c.userId.eq(users.c.id), orders.c.status.eq("paid")),
+    );
     expectSql(select(users.c.name).where(hasPaid), {
-      sqlite: "SELECT users.name FROM users WHERE EXISTS (SELECT orders.id FROM orders WHERE orders.user_id = users.id AND orders.status = ?)",
+      sqlite:
+        "SELECT users.name FROM users WHERE EXISTS (SELECT orders.id FROM orders WHERE orders.user_id = users.id AND orders.status = ?)",
       postgresql:
         "SELECT users.name FROM users WHERE EXISTS (SELECT orders.id FROM orders WHERE orders.user_id = users.id AND orders.status = $1::VARCHAR)",
     });
     expect(compile(select(users.c.name).where(not(hasPaid)), "sqlite").sql).toBe(
       "SELECT users.name FROM users WHERE NOT EXISTS (SELECT orders.id FROM orders WHERE orders.user_id = users.id AND orders.status = ?)",
     );
-    expect(compile(select(users.c.name).where(select(orders.c.id).where(orders.c.userId.eq(users.c.id)).exists()), "sqlite").sql).toBe(
+    expect(
+      compile(
+        select(users.c.name).where(select(orders.c.id).where(orders.c.userId.eq(users.c.id)).exists()),
+        "sqlite",
+      ).sql,
+    ).toBe(
       "SELECT users.name FROM users WHERE EXISTS (SELECT orders.id FROM orders WHERE orders.user_id = users.id)",
     );
   });
@@ -123,18 +164,32 @@ describe("subqueries", () => {
     expect(compile(select(orders.c.id).where(orders.c.id.in(inner)), "sqlite").sql).toBe(
       "SELECT orders.id FROM orders WHERE orders.id IN (SELECT orders.id FROM orders WHERE orders.user_id = ?)",
     );
-    const forced = select(func.count()).selectFrom(orders).where(orders.c.userId.eq(users.c.id)).correlate(users);
+    const forced = select(func.count())
+      .selectFrom(orders)
+      .where(orders.c.userId.eq(users.c.id))
+      .correlate(users);
     expect(compile(select(users.c.id, forced.scalarSubquery().label("n")), "sqlite").sql).toBe(
       "SELECT users.id, (SELECT count(*) FROM orders WHERE orders.user_id = users.id) AS n FROM users",
     );
   });
   test("LATERAL (PostgreSQL, MySQL 8; refused on SQLite)", () => {
-    const last = select(orders.c.total).where(orders.c.userId.eq(users.c.id)).orderBy(orders.c.id.desc()).limit(1).lateral("last");
+    const last = select(orders.c.total)
+      .where(orders.c.userId.eq(users.c.id))
+      .orderBy(orders.c.id.desc())
+      .limit(1)
+      .lateral("last");
     const stmt = select(users.c.name, last.c.total).selectFrom(users.join(last, true_()));
     expect(compile(stmt, "postgresql").sql).toBe(
       "SELECT users.name, last.total FROM users JOIN LATERAL (SELECT orders.total FROM orders WHERE orders.user_id = users.id ORDER BY orders.id DESC LIMIT $1::INTEGER) AS last ON true",
     );
     expect(() => compile(stmt, "sqlite")).toThrow(/LATERAL is not supported by the sqlite dialect/);
+    expect(() => compile(stmt, "mysql")).toThrow(/LATERAL is not supported by the mysql \(MariaDB\) dialect/);
+    const mysql8 = Object.assign(Object.create(Object.getPrototypeOf(dialects.mysql)), dialects.mysql, {
+      isMariaDB: false,
+    });
+    expect(mysql8.compile(stmt).sql).toBe(
+      "SELECT users.name, last.total FROM users JOIN LATERAL (SELECT orders.total FROM orders WHERE orders.user_id = users.id ORDER BY orders.id DESC LIMIT ?) AS last ON true",
+    );
   });
 });
 
@@ -154,7 +209,9 @@ describe("CTEs", () => {
   test("parameters of the WITH clause come first, in text order", () => {
     const big = select(orders.c.id).where(orders.c.total.gt("50")).cte("big");
     const c = compile(select(big.c.id).where(big.c.id.gt(5)), "sqlite");
-    expect(c.sql).toBe("WITH big AS (SELECT orders.id FROM orders WHERE orders.total > ?) SELECT big.id FROM big WHERE big.id > ?");
+    expect(c.sql).toBe(
+      "WITH big AS (SELECT orders.id FROM orders WHERE orders.total > ?) SELECT big.id FROM big WHERE big.id > ?",
+    );
     expect(c.binds.map((b) => b.value)).toEqual(["50", 5]);
   });
   test("recursive CTE with union all and an alias of itself", () => {
@@ -179,10 +236,14 @@ describe("CTEs", () => {
 
 describe("compound SELECTs", () => {
   test("union / unionAll / intersect / except, ordered by result names", () => {
-    const u = union(select(users.c.id, users.c.name), select(orders.c.id, orders.c.status)).orderBy(users.c.name).limit(3);
+    const u = union(select(users.c.id, users.c.name), select(orders.c.id, orders.c.status))
+      .orderBy(users.c.name)
+      .limit(3);
     expectSql(u, {
-      sqlite: "SELECT users.id, users.name FROM users UNION SELECT orders.id, orders.status FROM orders ORDER BY name LIMIT ?",
-      postgresql: "SELECT users.id, users.name FROM users UNION SELECT orders.id, orders.status FROM orders ORDER BY name LIMIT $1::INTEGER",
+      sqlite:
+        "SELECT users.id, users.name FROM users UNION SELECT orders.id, orders.status FROM orders ORDER BY name LIMIT ?",
+      postgresql:
+        "SELECT users.id, users.name FROM users UNION SELECT orders.id, orders.status FROM orders ORDER BY name LIMIT $1::INTEGER",
     });
     expect(compile(unionAll(select(users.c.id), select(orders.c.userId)), "sqlite").sql).toBe(
       "SELECT users.id FROM users UNION ALL SELECT orders.user_id FROM orders",
@@ -193,25 +254,43 @@ describe("compound SELECTs", () => {
     expect(compile(except_(select(users.c.id), select(orders.c.userId)), "sqlite").sql).toBe(
       "SELECT users.id FROM users EXCEPT SELECT orders.user_id FROM orders",
     );
-    expect(compile(select(users.c.id).except(select(orders.c.userId)).orderBy(u.selectedColumns.id.desc()), "postgresql").sql).toBe(
-      "SELECT users.id FROM users EXCEPT SELECT orders.user_id FROM orders ORDER BY id DESC",
+    expect(
+      compile(
+        select(users.c.id).except(select(orders.c.userId)).orderBy(u.selectedColumns.id!.desc()),
+        "postgresql",
+      ).sql,
+    ).toBe("SELECT users.id FROM users EXCEPT SELECT orders.user_id FROM orders ORDER BY id DESC");
+  });
+  test("INTERSECT ALL / EXCEPT ALL (not on SQLite)", () => {
+    const i = intersectAll(select(users.c.id), select(orders.c.userId));
+    expect(compile(i, "postgresql").sql).toBe(
+      "SELECT users.id FROM users INTERSECT ALL SELECT orders.user_id FROM orders",
     );
+    expect(compile(exceptAll(select(users.c.id), select(orders.c.userId)), "mysql").sql).toBe(
+      "SELECT users.id FROM users EXCEPT ALL SELECT orders.user_id FROM orders",
+    );
+    expect(() => compile(i, "sqlite")).toThrow(/INTERSECT ALL is not supported by the sqlite dialect/);
   });
   test("a member with its own LIMIT is parenthesised (SQLite: wrapped as a subquery)", () => {
     const u = union(select(users.c.id).orderBy(users.c.id).limit(1), select(orders.c.id).limit(1));
     expectSql(u, {
-      sqlite: "SELECT * FROM (SELECT users.id FROM users ORDER BY users.id LIMIT ?) UNION SELECT * FROM (SELECT orders.id FROM orders LIMIT ?)",
-      postgresql: "(SELECT users.id FROM users ORDER BY users.id LIMIT $1::INTEGER) UNION (SELECT orders.id FROM orders LIMIT $2::INTEGER)",
-      mysql: "(SELECT users.id FROM users ORDER BY users.id LIMIT ?) UNION (SELECT orders.id FROM orders LIMIT ?)",
+      sqlite:
+        "SELECT * FROM (SELECT users.id FROM users ORDER BY users.id LIMIT ?) UNION SELECT * FROM (SELECT orders.id FROM orders LIMIT ?)",
+      postgresql:
+        "(SELECT users.id FROM users ORDER BY users.id LIMIT $1::INTEGER) UNION (SELECT orders.id FROM orders LIMIT $2::INTEGER)",
+      mysql:
+        "(SELECT users.id FROM users ORDER BY users.id LIMIT ?) UNION (SELECT orders.id FROM orders LIMIT ?)",
     });
   });
   test("different column counts are refused", () => {
-    expect(() => union(select(users.c.id), select(orders.c.id, orders.c.total))).toThrow(/same number of columns; SELECT #1 has 1, SELECT #2 has 2/);
+    expect(() => union(select(users.c.id), select(orders.c.id, orders.c.total))).toThrow(
+      /same number of columns; SELECT #1 has 1, SELECT #2 has 2/,
+    );
   });
   test("a compound as a subquery", () => {
     const ids = union(select(users.c.id), select(orders.c.userId)).subquery("ids");
     expect(compile(select(func.count()).selectFrom(ids), "sqlite").sql).toBe(
-      "SELECT count(*) FROM (SELECT users.id FROM users UNION SELECT orders.user_id AS \"userId\" FROM orders) AS ids",
+      'SELECT count(*) FROM (SELECT users.id FROM users UNION SELECT orders.user_id AS "userId" FROM orders) AS ids',
     );
   });
 });
@@ -224,18 +303,24 @@ describe("grouping, DISTINCT, LIMIT, locking", () => {
         .having(func.count().gt(1))
         .orderBy("n"),
       {
-        sqlite: "SELECT orders.status, count(*) AS n FROM orders GROUP BY orders.status HAVING count(*) > ? ORDER BY n",
-        postgresql: "SELECT orders.status, count(*) AS n FROM orders GROUP BY orders.status HAVING count(*) > $1::BIGINT ORDER BY n",
+        sqlite:
+          "SELECT orders.status, count(*) AS n FROM orders GROUP BY orders.status HAVING count(*) > ? ORDER BY n",
+        postgresql:
+          "SELECT orders.status, count(*) AS n FROM orders GROUP BY orders.status HAVING count(*) > $1::BIGINT ORDER BY n",
       },
     );
-    expect(() => select(orders.c.status).orderBy("nope")).toThrow(/Can't resolve label reference 'nope'.*status/);
+    expect(() => select(orders.c.status).orderBy("nope")).toThrow(
+      /Can't resolve label reference 'nope'.*status/,
+    );
   });
   test("distinct, and DISTINCT ON on PostgreSQL only", () => {
     expectSql(select(orders.c.status).distinct(), {
       sqlite: "SELECT DISTINCT orders.status FROM orders",
       postgresql: "SELECT DISTINCT orders.status FROM orders",
     });
-    const on = select(orders.c.userId, orders.c.total).distinct(orders.c.userId).orderBy(orders.c.userId, orders.c.total.desc());
+    const on = select(orders.c.userId, orders.c.total)
+      .distinct(orders.c.userId)
+      .orderBy(orders.c.userId, orders.c.total.desc());
     expect(compile(on, "postgresql").sql).toBe(
       "SELECT DISTINCT ON (orders.user_id) orders.user_id, orders.total FROM orders ORDER BY orders.user_id, orders.total DESC",
     );
@@ -284,10 +369,20 @@ describe("grouping, DISTINCT, LIMIT, locking", () => {
 
 describe("functions, CASE, windows", () => {
   test("func.* renders any name; known names map per dialect", () => {
-    expectSql(select(func.count(users.c.id), func.countDistinct(users.c.age), func.coalesce(users.c.email, "none").label("e"), func.json_valid(users.c.name)), {
-      sqlite: "SELECT count(users.id), count(DISTINCT users.age), coalesce(users.email, ?) AS e, json_valid(users.name) FROM users",
-      postgresql: "SELECT count(users.id), count(DISTINCT users.age), coalesce(users.email, $1::VARCHAR) AS e, json_valid(users.name) FROM users",
-    });
+    expectSql(
+      select(
+        func.count(users.c.id),
+        func.countDistinct(users.c.age),
+        func.coalesce(users.c.email, "none").label("e"),
+        func.call("json_valid", users.c.name),
+      ),
+      {
+        sqlite:
+          "SELECT count(users.id), count(DISTINCT users.age), coalesce(users.email, ?) AS e, json_valid(users.name) FROM users",
+        postgresql:
+          "SELECT count(users.id), count(DISTINCT users.age), coalesce(users.email, $1::VARCHAR) AS e, json_valid(users.name) FROM users",
+      },
+    );
     expectSql(select(func.now(), func.random(), func.length(users.c.name), func.charLength(users.c.name)), {
       sqlite: "SELECT CURRENT_TIMESTAMP, random(), length(users.name), length(users.name) FROM users",
       postgresql: "SELECT now(), random(), length(users.name), char_length(users.name) FROM users",
@@ -298,26 +393,52 @@ describe("functions, CASE, windows", () => {
       postgresql: "SELECT CURRENT_DATE, string_agg(users.name, $1::VARCHAR) FROM users",
       mysql: "SELECT CURRENT_DATE, group_concat(users.name SEPARATOR ?) FROM users",
     });
-    expect(compile(select(func.round(func.avg(users.c.age), 1)), "postgresql").sql).toBe("SELECT round(avg(users.age), $1::INTEGER) FROM users");
-    expect(() => (func as any)["drop table x;--"]()).toThrow(/Function name 'drop table x;--' is not a plain SQL name/);
+    expect(compile(select(func.round(func.avg(users.c.age), 1)), "postgresql").sql).toBe(
+      "SELECT round(avg(users.age), $1::INTEGER) FROM users",
+    );
+    expect(() => (func as any)["drop table x;--"]()).toThrow(
+      /Function name 'drop table x;--' is not a plain SQL name/,
+    );
   });
   test("aggregate FILTER (not on MySQL)", () => {
     const stmt = select(func.count().filter(orders.c.status.eq("paid")).label("paid")).selectFrom(orders);
-    expect(compile(stmt, "postgresql").sql).toBe("SELECT count(*) FILTER (WHERE orders.status = $1::VARCHAR) AS paid FROM orders");
-    expect(compile(stmt, "sqlite").sql).toBe("SELECT count(*) FILTER (WHERE orders.status = ?) AS paid FROM orders");
-    expect(() => compile(stmt, "mysql")).toThrow(/FILTER \(WHERE …\) on aggregates is not supported by the mysql dialect/);
+    expect(compile(stmt, "postgresql").sql).toBe(
+      "SELECT count(*) FILTER (WHERE orders.status = $1::VARCHAR) AS paid FROM orders",
+    );
+    expect(compile(stmt, "sqlite").sql).toBe(
+      "SELECT count(*) FILTER (WHERE orders.status = ?) AS paid FROM orders",
+    );
+    expect(() => compile(stmt, "mysql")).toThrow(
+      /FILTER \(WHERE …\) on aggregates is not supported by the mysql dialect/,
+    );
   });
   test("case_: searched and simple", () => {
-    const size = case_([[orders.c.total.gt("50"), "big"], [orders.c.total.gt("10"), "medium"]], { else: "small" });
+    const size = case_(
+      [
+        [orders.c.total.gt("50"), "big"],
+        [orders.c.total.gt("10"), "medium"],
+      ],
+      { else: "small" },
+    );
     expectSql(select(size.label("size")), {
-      sqlite: "SELECT CASE WHEN orders.total > ? THEN ? WHEN orders.total > ? THEN ? ELSE ? END AS size FROM orders",
+      sqlite:
+        "SELECT CASE WHEN orders.total > ? THEN ? WHEN orders.total > ? THEN ? ELSE ? END AS size FROM orders",
       postgresql:
         "SELECT CASE WHEN orders.total > $1::NUMERIC THEN $2::VARCHAR WHEN orders.total > $3::NUMERIC THEN $4::VARCHAR ELSE $5::VARCHAR END AS size FROM orders",
     });
-    expectSql(select(case_(orders.c.status, [["paid", 1], ["open", 2]]).label("rank")), {
-      sqlite: "SELECT CASE orders.status WHEN ? THEN ? WHEN ? THEN ? END AS rank FROM orders",
-      postgresql: "SELECT CASE orders.status WHEN $1::VARCHAR THEN $2::INTEGER WHEN $3::VARCHAR THEN $4::INTEGER END AS rank FROM orders",
-    });
+    expectSql(
+      select(
+        case_(orders.c.status, [
+          ["paid", 1],
+          ["open", 2],
+        ]).label("rank"),
+      ),
+      {
+        sqlite: "SELECT CASE orders.status WHEN ? THEN ? WHEN ? THEN ? END AS rank FROM orders",
+        postgresql:
+          "SELECT CASE orders.status WHEN $1::VARCHAR THEN $2::INTEGER WHEN $3::VARCHAR THEN $4::INTEGER END AS rank FROM orders",
+      },
+    );
   });
   test("window functions: partition, order, ROWS/RANGE frames", () => {
     const rn = func.rowNumber().over({ partitionBy: orders.c.userId, orderBy: orders.c.total.desc() });
@@ -333,34 +454,52 @@ describe("functions, CASE, windows", () => {
     expect(() => func.rank().over({ rows: [1.5, 0] })).toThrow(/frame bound must be an integer/);
   });
   test("extract", () => {
-    expectSql(select(extract("year", users.c.createdAt).label("y"), extract("dow", users.c.createdAt).label("d")), {
-      sqlite: "SELECT CAST(STRFTIME('%Y', users.created_at) AS INTEGER) AS y, CAST(STRFTIME('%w', users.created_at) AS INTEGER) AS d FROM users",
-      postgresql:
-        "SELECT CAST(EXTRACT(YEAR FROM users.created_at) AS INTEGER) AS y, CAST(EXTRACT(DOW FROM users.created_at) AS INTEGER) AS d FROM users",
-      mysql: "SELECT EXTRACT(YEAR FROM users.created_at) AS y, (DAYOFWEEK(users.created_at) - 1) AS d FROM users",
-    });
+    expectSql(
+      select(extract("year", users.c.createdAt).label("y"), extract("dow", users.c.createdAt).label("d")),
+      {
+        sqlite:
+          "SELECT CAST(STRFTIME('%Y', users.created_at) AS INTEGER) AS y, CAST(STRFTIME('%w', users.created_at) AS INTEGER) AS d FROM users",
+        postgresql:
+          "SELECT CAST(EXTRACT(YEAR FROM users.created_at) AS INTEGER) AS y, CAST(EXTRACT(DOW FROM users.created_at) AS INTEGER) AS d FROM users",
+        mysql:
+          "SELECT EXTRACT(YEAR FROM users.created_at) AS y, (DAYOFWEEK(users.created_at) - 1) AS d FROM users",
+      },
+    );
   });
 });
 
 describe("quoting", () => {
   test("reserved words and mixed case are quoted per dialect, plain names are not", () => {
-    expectSql(select(quoted.c.id, quoted.c.from, quoted.c.orderNo, quoted.c.userName).where(quoted.c.from.eq("x")), {
-      sqlite: 'SELECT "select".id, "select"."from", "select"."Order", "select"."userName" FROM "select" WHERE "select"."from" = ?',
-      postgresql: 'SELECT "select".id, "select"."from", "select"."Order", "select"."userName" FROM "select" WHERE "select"."from" = $1::VARCHAR',
-      mysql: "SELECT `select`.id, `select`.`from`, `select`.`Order`, `select`.`userName` FROM `select` WHERE `select`.`from` = ?",
-    });
+    expectSql(
+      select(quoted.c.id, quoted.c.from, quoted.c.orderNo, quoted.c.userName).where(quoted.c.from.eq("x")),
+      {
+        sqlite:
+          'SELECT "select".id, "select"."from", "select"."Order", "select"."userName" FROM "select" WHERE "select"."from" = ?',
+        postgresql:
+          'SELECT "select".id, "select"."from", "select"."Order", "select"."userName" FROM "select" WHERE "select"."from" = $1::VARCHAR',
+        mysql:
+          "SELECT `select`.id, `select`.`from`, `select`.`Order`, `select`.`userName` FROM `select` WHERE `select`.`from` = ?",
+      },
+    );
     const c = compile(select(quoted.c.orderNo), "sqlite");
     expect(c.resultColumns!.map((r) => r.key)).toEqual(["orderNo"]);
   });
   test("schema-qualified tables; quote characters inside names are doubled", () => {
-    const t = new Table("Weird\"Name`", new MetaData(), { id: Column(Integer, { primaryKey: true }) }, { schema: "Other" });
+    const t = new Table(
+      'Weird"Name`',
+      new MetaData(),
+      { id: Column(Integer, { primaryKey: true }) },
+      { schema: "Other" },
+    );
     expectSql(select(t.c.id), {
       sqlite: 'SELECT "Other"."Weird""Name`".id FROM "Other"."Weird""Name`"',
       postgresql: 'SELECT "Other"."Weird""Name`".id FROM "Other"."Weird""Name`"',
-      mysql: "SELECT `Other`.`Weird\"Name```.id FROM `Other`.`Weird\"Name```",
+      mysql: 'SELECT `Other`.`Weird"Name```.id FROM `Other`.`Weird"Name```',
     });
   });
   test("select of nothing but expressions has no FROM", () => {
-    expect(compile(select(func.lower("ABC").label("l")), "postgresql").sql).toBe("SELECT lower($1::VARCHAR) AS l");
+    expect(compile(select(func.lower("ABC").label("l")), "postgresql").sql).toBe(
+      "SELECT lower($1::VARCHAR) AS l",
+    );
   });
 });

@@ -59,11 +59,43 @@ export function schema() {
 export const { metadata, users, orders, quoted, nodes } = schema();
 
 export const USERS = [
-  { id: 1, name: "ann", email: "ann@example.com", age: 31, isActive: true, score: "10.50", createdAt: new Date("2024-01-02T03:04:05Z") },
-  { id: 2, name: "bob", email: null, age: 25, isActive: true, score: "7.25", createdAt: new Date("2024-02-03T04:05:06Z") },
+  {
+    id: 1,
+    name: "ann",
+    email: "ann@example.com",
+    age: 31,
+    isActive: true,
+    score: "10.50",
+    createdAt: new Date("2024-01-02T03:04:05Z"),
+  },
+  {
+    id: 2,
+    name: "bob",
+    email: null,
+    age: 25,
+    isActive: true,
+    score: "7.25",
+    createdAt: new Date("2024-02-03T04:05:06Z"),
+  },
   { id: 3, name: "cid", email: "cid@example.com", age: null, isActive: false, score: null, createdAt: null },
-  { id: 4, name: "dee", email: "dee@example.org", age: 40, isActive: true, score: "0.00", createdAt: new Date("2023-12-31T23:59:59Z") },
-  { id: 5, name: "eve", email: "eve_50%@example.com", age: 25, isActive: false, score: "99.99", createdAt: new Date("2024-06-01T00:00:00Z") },
+  {
+    id: 4,
+    name: "dee",
+    email: "dee@example.org",
+    age: 40,
+    isActive: true,
+    score: "0.00",
+    createdAt: new Date("2023-12-31T23:59:59Z"),
+  },
+  {
+    id: 5,
+    name: "eve",
+    email: "eve_50%@example.com",
+    age: 25,
+    isActive: false,
+    score: "99.99",
+    createdAt: new Date("2024-06-01T00:00:00Z"),
+  },
 ];
 export const ORDERS = [
   { id: 10, userId: 1, total: "20.00", status: "paid", note: "first" },
@@ -92,7 +124,11 @@ export async function seed(engine: Engine): Promise<void> {
   });
 }
 
-export const dialects = { sqlite: new SqliteDialect(), postgresql: new PostgresDialect(), mysql: new MysqlDialect() };
+export const dialects = {
+  sqlite: new SqliteDialect(),
+  postgresql: new PostgresDialect(),
+  mysql: new MysqlDialect(),
+};
 export type DialectKey = keyof typeof dialects;
 
 /** The compiled SQL of a statement on one dialect. */
@@ -101,18 +137,28 @@ export function compile(stmt: ClauseElement, d: DialectKey, options?: CompileOpt
 }
 
 /** Pins the SQL on each dialect; `mysql` defaults to `sqlite`'s text when omitted (both use `?`). */
-export function expectSql(stmt: ClauseElement, expected: { sqlite: string; postgresql: string; mysql?: string }, options?: CompileOptions): void {
+export function expectSql(
+  stmt: ClauseElement,
+  expected: { sqlite: string; postgresql: string; mysql?: string },
+  options?: CompileOptions,
+): void {
   expect(compile(stmt, "sqlite", options).sql).toBe(expected.sqlite);
   expect(compile(stmt, "postgresql", options).sql).toBe(expected.postgresql);
   expect(compile(stmt, "mysql", options).sql).toBe(expected.mysql ?? expected.sqlite);
 }
 
 /** The bound values of a compiled statement, in placeholder order. */
-export function bindValues(stmt: ClauseElement, d: DialectKey = "sqlite", options?: CompileOptions): unknown[] {
+export function bindValues(
+  stmt: ClauseElement,
+  d: DialectKey = "sqlite",
+  options?: CompileOptions,
+): unknown[] {
   return compile(stmt, d, options).binds.map((b) => b.value);
 }
 
 /** Rows sorted by a key, for comparing results of databases that order differently. */
 export function sortBy<T>(rows: readonly T[], key: keyof T): T[] {
-  return [...rows].sort((a, b) => (a[key] as any) < (b[key] as any) ? -1 : (a[key] as any) > (b[key] as any) ? 1 : 0);
+  return [...rows].sort((a, b) =>
+    (a[key] as any) < (b[key] as any) ? -1 : (a[key] as any) > (b[key] as any) ? 1 : 0,
+  );
 }

@@ -39,13 +39,21 @@ export async function resetDatabase(engine: Engine): Promise<void> {
       await conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"));
       for (const r of rows as { name: string }[]) await conn.execute(text("DROP TABLE IF EXISTS `" + r.name.replace(/`/g, "``") + "`"));
       await conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"));
-    } else {
-      const rows = (await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))).all();
-      await conn.execute(text("PRAGMA foreign_keys = OFF"));
-      for (const r of rows as { name: string }[]) await conn.execute(text('DROP TABLE IF EXISTS "' + r.name.replace(/"/g, '""') + '"'));
-      await conn.execute(text("PRAGMA foreign_keys = ON"));
     }
   });
+  if (d === "sqlite") {
+    // PRAGMA foreign_keys is a no-op inside a transaction: run in AUTOCOMMIT so drops ignore FK order.
+    const conn = await engine.connect();
+    try {
+      conn.executionOptions({ isolationLevel: "AUTOCOMMIT" });
+      await conn.execute(text("PRAGMA foreign_keys = OFF"));
+      const rows = (await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))).all();
+      for (const r of rows as { name: string }[]) await conn.execute(text('DROP TABLE IF EXISTS "' + r.name.replace(/"/g, '""') + '"'));
+      await conn.execute(text("PRAGMA foreign_keys = ON"));
+    } finally {
+      await conn.close();
+    }
+  }
 }
 
 export function describeEachDialect(title: string, body: (ctx: DialectContext) => void, options: EachDialectOptions = {}): void {

@@ -2,13 +2,14 @@
  * A dialect: capability flags plus the pieces that differ per database (SQLAlchemy:
  * `DefaultDialect`). Shared code asks `dialect.capabilities.supportsReturning`, never the name.
  */
-import type { DBAPIError } from "../../util/errors.js";
+import { UnsupportedFeatureError, type DBAPIError } from "../../util/errors.js";
 import type { CompiledStatement } from "../../sql/compiled.js";
 import { SqlCompiler, type CompileOptions } from "../../sql/compiler.js";
 import type { TypeCompiler } from "../../sql/type-compiler.js";
 import type { Processor, TypeDialect, TypeEngine } from "../../sql/types/type-engine.js";
 import type { Compilable, CompilerDialect } from "../../sql/visitor.js";
 import type { ConnectArgs, DriverConnection, DriverExecuteOptions } from "./driver.js";
+import type { CatalogReader, DialectInspector } from "./inspector.js";
 
 export interface DialectCapabilities {
   supportsInsertReturning: boolean;
@@ -31,6 +32,8 @@ export interface DialectCapabilities {
   /** ALTER TABLE … ADD CONSTRAINT for foreign keys (SQLite cannot). */
   supportsAlterAddConstraint: boolean;
   supportsCheckConstraints: boolean;
+  /** The driver reports the last inserted row id (SQLAlchemy: `postfetch_lastrowid`); without it, INSERT uses RETURNING for the key. */
+  postfetchLastrowid: boolean;
   maxIdentifierLength: number;
   [flag: string]: boolean | number;
 }
@@ -122,6 +125,11 @@ export abstract class Dialect implements CompilerDialect, TypeDialect {
   /** True when a driver error means the connection is no longer usable. */
   abstract isDisconnect(err: unknown): boolean;
 
+  /** Checks that a connection still works, for the pool's pre-ping (SQLAlchemy: `do_ping`). */
+  async doPing(conn: DriverConnection): Promise<void> {
+    await conn.execute("SELECT 1", []);
+  }
+
   // ---- transactions: the SQL each database wants ----
   async doBegin(conn: DriverConnection): Promise<void> {
     await conn.run("BEGIN");
@@ -147,4 +155,9 @@ export abstract class Dialect implements CompilerDialect, TypeDialect {
   abstract getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel>;
   /** Whether a table exists (for createAll's checkFirst). */
   abstract hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean>;
+
+  /** This database's catalog reader (see `inspector.ts`); `inspect(engine)` is the public entry. */
+  createInspector(_reader: CatalogReader): DialectInspector {
+    throw new UnsupportedFeatureError("Reflection (inspect, metadata.reflect)", this.name);
+  }
 }

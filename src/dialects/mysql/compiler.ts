@@ -2,37 +2,40 @@
  * MySQL/MariaDB's statement compiler (SQLAlchemy: `MySQLCompiler`).
  */
 import { SqlCompiler } from "../../sql/compiler.js";
-import type { BinaryExpression, Cast, ColumnClause, ColumnElement, Extract, FunctionCall, FunctionFilter, OrderByElement } from "../../sql/elements.js";
+import type {
+  BinaryExpression,
+  Cast,
+  ColumnClause,
+  ColumnElement,
+  Extract,
+  FunctionCall,
+  FunctionFilter,
+  OrderByElement,
+} from "../../sql/elements.js";
 import { isIntegerType } from "../../sql/coercions.js";
 import type { FromClause, ForUpdateOptions, Join, TableClause } from "../../sql/selectable.js";
-import type { DateTimeType, NumericType, StringType } from "../../sql/types/generic.js";
+import type { DateTimeType, NumericType } from "../../sql/types/generic.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
 import type { OnDuplicateKeyUpdate } from "../../sql/upsert.js";
 import { UnsupportedFeatureError } from "../../util/errors.js";
 
-/** CAST targets MySQL accepts, by type kind; null: no CAST (the value is used as is, as SQLAlchemy does). */
-const CAST_TARGETS: Record<string, (t: TypeEngine<any>) => string | null> = {
-  integer: () => "SIGNED",
-  smallinteger: () => "SIGNED",
-  biginteger: () => "SIGNED",
-  numeric: (t) => {
-    const n = t as NumericType<any>;
-    if (n.precision == null) return "DECIMAL(65, 30)";
-    return n.scale == null ? `DECIMAL(${n.precision})` : `DECIMAL(${n.precision}, ${n.scale})`;
-  },
-  float: () => "DOUBLE",
-  double: () => "DOUBLE",
-  string: (t) => ((t as StringType).length != null ? `CHAR(${(t as StringType).length})` : "CHAR"),
-  text: () => "CHAR",
-  enum: () => "CHAR",
-  uuid: () => "CHAR(36)",
-  date: () => "DATE",
-  time: () => "TIME",
-  datetime: (t) => ((t as DateTimeType).fsp != null ? `DATETIME(${(t as DateTimeType).fsp})` : "DATETIME"),
-  largebinary: () => "BINARY",
-  boolean: () => null,
-  json: () => null,
-};
+/**
+ * CAST targets where this compiler departs from the type compiler's `castSpelling`: no CAST
+ * for booleans and JSON (MySQL has neither target; SQLAlchemy leaves the value as is), and a
+ * wide DECIMAL for an unsized Numeric (MySQL's bare DECIMAL is DECIMAL(10,0) and would round).
+ */
+function castOverride(type: TypeEngine<any>): string | null | undefined {
+  switch (type.kind) {
+    case "boolean":
+    case "json":
+      return null;
+    case "numeric":
+      return (type as NumericType<any>).precision == null ? "DECIMAL(65, 30)" : undefined;
+    case "datetime":
+      return (type as DateTimeType).fsp != null ? `DATETIME(${(type as DateTimeType).fsp})` : "DATETIME(6)";
+  }
+  return undefined;
+}
 
 export class MysqlCompiler extends SqlCompiler {
   // Backslash escapes in MySQL string literals (default sql_mode).
@@ -56,7 +59,8 @@ export class MysqlCompiler extends SqlCompiler {
     return this.operand(b.left, 8) + " / " + this.operand(b.right, 9);
   }
   protected override renderFloorDivision(b: BinaryExpression<any>): string {
-    if (isIntegerType(b.left.type) && isIntegerType(b.right.type)) return this.operand(b.left, 8) + " DIV " + this.operand(b.right, 9);
+    if (isIntegerType(b.left.type) && isIntegerType(b.right.type))
+      return this.operand(b.left, 8) + " DIV " + this.operand(b.right, 9);
     return "FLOOR(" + this.operand(b.left, 8) + " / " + this.operand(b.right, 9) + ")";
   }
   protected override renderIsDistinct(b: BinaryExpression<any>, distinct: boolean): string {
@@ -65,11 +69,13 @@ export class MysqlCompiler extends SqlCompiler {
   }
   override visitCast(c: Cast<any>): string {
     const target = this.castType(c.type);
-    return target === null ? this.process(c.element) : "CAST(" + this.process(c.element) + " AS " + target + ")";
+    return target === null
+      ? this.process(c.element)
+      : "CAST(" + this.process(c.element) + " AS " + target + ")";
   }
-  protected override castType(type: TypeEngine<any>): string {
-    const f = CAST_TARGETS[type.kind];
-    return f ? (f(type) as string) : super.castType(type);
+  protected override castType(type: TypeEngine<any>): string | null {
+    const o = castOverride(type);
+    return o === undefined ? super.castType(type) : o;
   }
   protected override renderSpecialFunction(f: FunctionCall<any, any>): string | null {
     switch (f.name) {
@@ -84,7 +90,11 @@ export class MysqlCompiler extends SqlCompiler {
     return null;
   }
   override visitFunctionFilter(_f: FunctionFilter<any, any>): string {
-    throw new UnsupportedFeatureError("FILTER (WHERE …) on aggregates", "mysql", "Use an aggregate of a CASE expression instead.");
+    throw new UnsupportedFeatureError(
+      "FILTER (WHERE …) on aggregates",
+      "mysql",
+      "Use an aggregate of a CASE expression instead.",
+    );
   }
   override visitExtract(e: Extract): string {
     const inner = this.process(e.expr);
@@ -98,7 +108,10 @@ export class MysqlCompiler extends SqlCompiler {
     }
     return super.visitExtract(e);
   }
-  protected override limitClause(limit: ColumnElement<any> | null, offset: ColumnElement<any> | null): string {
+  protected override limitClause(
+    limit: ColumnElement<any> | null,
+    offset: ColumnElement<any> | null,
+  ): string {
     // MySQL needs a LIMIT with OFFSET; this is the documented "no limit" value.
     if (offset && !limit) return " LIMIT 18446744073709551615 OFFSET " + this.process(offset);
     return super.limitClause(limit, offset);
@@ -113,15 +126,31 @@ export class MysqlCompiler extends SqlCompiler {
     if ((o.nulls === "FIRST") !== desc) return s;
     return this.process(o.element) + (o.nulls === "FIRST" ? " IS NULL DESC, " : " IS NULL, ") + s;
   }
+  /** MySQL 8.0.14+ has LATERAL; MariaDB has none. */
+  protected override checkLateral(): void {
+    if ((this.dialect as { isMariaDB?: boolean }).isMariaDB) {
+      throw new UnsupportedFeatureError(
+        "LATERAL",
+        "mysql (MariaDB)",
+        "Use a correlated scalar subquery instead.",
+      );
+    }
+  }
   override visitJoin(j: Join): string {
-    if (j.full) throw new UnsupportedFeatureError("FULL OUTER JOIN", "mysql", "Use a UNION of a LEFT and a RIGHT join.");
+    if (j.full)
+      throw new UnsupportedFeatureError(
+        "FULL OUTER JOIN",
+        "mysql",
+        "Use a UNION of a LEFT and a RIGHT join.",
+      );
     return super.visitJoin(j);
   }
   protected override forUpdateClause(o: ForUpdateOptions): string {
     if (o.read) return " LOCK IN SHARE MODE";
     let s = " FOR UPDATE";
     // MariaDB has no FOR UPDATE OF; locking every table read is the safe superset.
-    if (o.of?.length && !(this.dialect as { isMariaDB?: boolean }).isMariaDB) s += " OF " + this.lockTargets(o.of).join(", ");
+    if (o.of?.length && !(this.dialect as { isMariaDB?: boolean }).isMariaDB)
+      s += " OF " + this.lockTargets(o.of).join(", ");
     if (o.nowait) s += " NOWAIT";
     if (o.skipLocked) s += " SKIP LOCKED";
     return s;

@@ -5,6 +5,8 @@ import type { TypeEngine } from "../../sql/types/type-engine.js";
 import { MysqlCompiler } from "./compiler.js";
 import { MysqlDdlCompiler } from "./ddl-compiler.js";
 import * as driver from "./driver.js";
+import { MysqlInspector } from "./inspector.js";
+import type { CatalogReader, DialectInspector } from "../base/inspector.js";
 import { isDisconnect, translateError } from "./errors.js";
 import { implFor, MysqlTypeCompiler } from "./types.js";
 
@@ -44,6 +46,7 @@ export class MysqlDialect extends Dialect {
     supportsForUpdate: true,
     supportsSchemas: true,
     supportsAlterAddConstraint: true,
+    postfetchLastrowid: true,
     supportsCheckConstraints: true,
     maxIdentifierLength: 64,
   };
@@ -100,7 +103,10 @@ export class MysqlDialect extends Dialect {
   }
   hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
     return driver.hasTable(conn, name, schema);
+  }  override createInspector(reader: CatalogReader): DialectInspector {
+    return new MysqlInspector(reader, () => this.isMariaDB);
   }
+
 }
 
 function atLeast(version: readonly number[], min: readonly number[]): boolean {

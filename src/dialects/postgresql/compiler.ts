@@ -2,7 +2,13 @@
  * PostgreSQL's statement compiler (SQLAlchemy: `PGCompiler`).
  */
 import { SqlCompiler } from "../../sql/compiler.js";
-import type { BindParameter, ColumnElement, Extract, FunctionCall, LikeExpression } from "../../sql/elements.js";
+import type {
+  BindParameter,
+  ColumnElement,
+  Extract,
+  FunctionCall,
+  LikeExpression,
+} from "../../sql/elements.js";
 import type { OnConflictDoNothing, OnConflictDoUpdate } from "../../sql/upsert.js";
 import type { DateTimeType, TimeType } from "../../sql/types/generic.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
@@ -24,7 +30,8 @@ const BIND_CASTS: Record<string, (t: TypeEngine<any>) => string> = {
   text: () => "VARCHAR",
   boolean: () => "BOOLEAN",
   date: () => "DATE",
-  datetime: (t) => ((t as DateTimeType).timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE"),
+  datetime: (t) =>
+    (t as DateTimeType).timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE",
   time: (t) => ((t as TimeType).timezone ? "TIME WITH TIME ZONE" : "TIME WITHOUT TIME ZONE"),
 };
 
@@ -45,7 +52,11 @@ export class PostgresCompiler extends SqlCompiler {
   }
   protected override renderSpecialFunction(f: FunctionCall<any, any>): string | null {
     // round(x, n) exists for NUMERIC only.
-    if (f.name === "round" && f.args.length === 2 && (f.args[0]!.type.kind === "float" || f.args[0]!.type.kind === "double")) {
+    if (
+      f.name === "round" &&
+      f.args.length === 2 &&
+      (f.args[0]!.type.kind === "float" || f.args[0]!.type.kind === "double")
+    ) {
       return "round(CAST(" + this.process(f.args[0]!) + " AS NUMERIC), " + this.process(f.args[1]!) + ")";
     }
     return super.renderSpecialFunction(f);

@@ -5,6 +5,8 @@ import type { TypeEngine } from "../../sql/types/type-engine.js";
 import { PostgresCompiler } from "./compiler.js";
 import { PostgresDdlCompiler } from "./ddl-compiler.js";
 import * as driver from "./driver.js";
+import { PostgresInspector } from "./inspector.js";
+import type { CatalogReader, DialectInspector } from "../base/inspector.js";
 import { isDisconnect, translateError } from "./errors.js";
 import { implFor, PostgresTypeCompiler } from "./types.js";
 
@@ -33,6 +35,7 @@ export class PostgresDialect extends Dialect {
     supportsForUpdate: true,
     supportsSchemas: true,
     supportsAlterAddConstraint: true,
+    postfetchLastrowid: false,
     supportsCheckConstraints: true,
     maxIdentifierLength: 63,
   };
@@ -58,5 +61,8 @@ export class PostgresDialect extends Dialect {
   }
   hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
     return driver.hasTable(conn, name, schema);
+  }  override createInspector(reader: CatalogReader): DialectInspector {
+    return new PostgresInspector(reader);
   }
+
 }

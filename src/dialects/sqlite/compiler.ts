@@ -3,8 +3,15 @@
  * (RETURNING, FULL OUTER JOIN from 3.39, UPDATE … FROM from 3.33).
  */
 import { SqlCompiler } from "../../sql/compiler.js";
-import type { BinaryExpression, ColumnClause, ColumnElement, Extract, FunctionCall } from "../../sql/elements.js";
-import type { FromClause, ForUpdateOptions, TableClause } from "../../sql/selectable.js";
+import { isIntegerType } from "../../sql/coercions.js";
+import type {
+  BinaryExpression,
+  ColumnClause,
+  ColumnElement,
+  Extract,
+  FunctionCall,
+} from "../../sql/elements.js";
+import type { CompoundKeyword, FromClause, ForUpdateOptions, TableClause } from "../../sql/selectable.js";
 import type { OnConflictDoNothing, OnConflictDoUpdate } from "../../sql/upsert.js";
 import { CompileError, UnsupportedFeatureError } from "../../util/errors.js";
 
@@ -26,7 +33,10 @@ export class SqliteCompiler extends SqlCompiler {
   protected override renderBoolean(value: boolean): string {
     return value ? "1" : "0";
   }
-  protected override limitClause(limit: ColumnElement<any> | null, offset: ColumnElement<any> | null): string {
+  protected override limitClause(
+    limit: ColumnElement<any> | null,
+    offset: ColumnElement<any> | null,
+  ): string {
     // OFFSET needs a LIMIT in SQLite; -1 means "no limit".
     if (offset && !limit) return " LIMIT -1 OFFSET " + this.process(offset);
     return super.limitClause(limit, offset);
@@ -51,6 +61,16 @@ export class SqliteCompiler extends SqlCompiler {
   protected override renderTrueDivision(b: BinaryExpression<any>): string {
     return this.operand(b.left, 8) + " / (" + this.process(b.right) + " + 0.0)";
   }
+  /**
+   * Integer floor division. better-sqlite3 binds JS numbers as REAL, so `a / ?` would not
+   * divide as integers: truncate explicitly, as integer division does on the other databases.
+   */
+  protected override renderFloorDivision(b: BinaryExpression<any>): string {
+    if (isIntegerType(b.left.type) && isIntegerType(b.right.type)) {
+      return "CAST(" + this.operand(b.left, 8) + " / " + this.operand(b.right, 9) + " AS INTEGER)";
+    }
+    return super.renderFloorDivision(b);
+  }
   protected override renderIsDistinct(b: BinaryExpression<any>, distinct: boolean): string {
     return this.operand(b.left, 6) + (distinct ? " IS NOT " : " IS ") + this.operand(b.right, 6);
   }
@@ -61,6 +81,15 @@ export class SqliteCompiler extends SqlCompiler {
   }
   protected override checkLateral(): void {
     throw new UnsupportedFeatureError("LATERAL", "sqlite", "Use a correlated scalar subquery instead.");
+  }
+  protected override checkCompoundKeyword(keyword: CompoundKeyword): void {
+    if (keyword === "INTERSECT ALL" || keyword === "EXCEPT ALL") {
+      throw new UnsupportedFeatureError(
+        keyword,
+        "sqlite",
+        "Use INTERSECT / EXCEPT, which remove duplicates.",
+      );
+    }
   }
   /** SQLite has no parenthesised compound members: wrap them as a subquery. */
   protected override groupCompoundMember(sql: string): string {
@@ -86,7 +115,12 @@ export class SqliteCompiler extends SqlCompiler {
     return this.renderOnConflictDoUpdate(c);
   }
   protected override conflictTarget(t: Parameters<SqlCompiler["conflictTarget"]>[0]): string {
-    if (t?.constraint) throw new UnsupportedFeatureError("ON CONFLICT ON CONSTRAINT", "sqlite", "Name the columns with indexElements.");
+    if (t?.constraint)
+      throw new UnsupportedFeatureError(
+        "ON CONFLICT ON CONSTRAINT",
+        "sqlite",
+        "Name the columns with indexElements.",
+      );
     return super.conflictTarget(t);
   }
 }

@@ -6,6 +6,8 @@ import type { TypeEngine } from "../../sql/types/type-engine.js";
 import { SqliteCompiler } from "./compiler.js";
 import { SqliteDdlCompiler } from "./ddl-compiler.js";
 import * as driver from "./driver.js";
+import { SqliteInspector } from "./inspector.js";
+import type { CatalogReader, DialectInspector } from "../base/inspector.js";
 import { isDisconnect, translateError } from "./errors.js";
 import { implFor, SqliteTypeCompiler } from "./types.js";
 
@@ -36,6 +38,7 @@ export class SqliteDialect extends Dialect {
     supportsForUpdate: false,
     supportsSchemas: false,
     supportsAlterAddConstraint: false,
+    postfetchLastrowid: true,
     supportsCheckConstraints: true,
     maxIdentifierLength: 1024,
   };
@@ -70,5 +73,8 @@ export class SqliteDialect extends Dialect {
   }
   hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
     return driver.hasTable(conn, name, schema);
+  }  override createInspector(reader: CatalogReader): DialectInspector {
+    return new SqliteInspector(reader);
   }
+
 }

@@ -21,7 +21,7 @@
  */
 import { ArgumentError } from "../../util/errors.js";
 import { TypeCompiler } from "../../sql/type-compiler.js";
-import { DateTimeType, FloatType, NumericType } from "../../sql/types/generic.js";
+import { BigIntegerType, DateTimeType, FloatType, IntegerType, NumericType } from "../../sql/types/generic.js";
 import { integerDigits, roundDecimal, toPlainDecimal } from "../../sql/types/decimal.js";
 import { describeValue } from "../../sql/types/describe.js";
 import { makeImplFor, type ImplMethods } from "../../sql/types/impl.js";
@@ -119,7 +119,15 @@ function numericResult(this: NumericType<any>): Processor {
   };
 }
 
+/**
+ * better-sqlite3 binds every JS number as REAL, so `7 / ?` given 2 would not divide as integers
+ * (and `0 * ?` given -1 gives -0.0): integers of an integer type are bound as INTEGER (a bigint).
+ */
+const bindInteger: Processor = (v) => (typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : v);
+
 const colspecs = new Map<abstract new (...args: any[]) => any, ImplMethods>([
+  [IntegerType, { bindProcessor: () => bindInteger }],
+  [BigIntegerType, { bindProcessor: () => bindInteger }],
   [NumericType, { bindProcessor: numericBind, resultProcessor: numericResult }],
   [FloatType, { bindProcessor: () => refuseNaN }],
   [DateTimeType, { bindProcessor: () => datetimeText }],

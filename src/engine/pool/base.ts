@@ -1,19 +1,31 @@
 /**
- * Connection pools (SQLAlchemy: `pool/base.py`). A pool hands out `PooledConnection`
- * records wrapping one driver connection each; the engine's `Connection` returns them
- * with `checkin` when closed.
+ * Connection pools (SQLAlchemy: `pool/base.py`). A pool hands out `PooledConnection` records,
+ * each holding one driver connection; the engine's `Connection` returns them with `checkin`.
  *
- * Hook points for a later events/pre-ping/recycle layer are the protected methods
- * `createConnection` (connect event), `onCheckout`, `resetOnReturn` (reset event),
- * `closeConnection`, and `invalidate` (invalidate event): each is called in exactly one place.
+ * This class owns what every pool does around a checkout and a checkin: opening and closing
+ * driver connections, recycling stale ones (`poolRecycle`, pool invalidation), pre-ping, the
+ * reset on return and the pool events. Subclasses only decide which record to hand out
+ * (`acquire`) and where a returned one goes (`release`).
  */
+import type { Dialect } from "../../dialects/base/dialect.js";
 import type { DriverConnection } from "../../dialects/base/driver.js";
+import { DisconnectionError, InvalidatePoolError, InvalidRequestError } from "../../util/errors.js";
+import { Dispatcher, type ListenOptions } from "../events/dispatcher.js";
+import { POOL_EVENT_NAMES, type PoolEventMap } from "../events/pool-events.js";
+import type { EchoSetting, Logger } from "../logging.js";
+import { describeReason, PoolLog } from "./logging.js";
+import { describeDriver, PooledConnection, tick } from "./record.js";
 
 /** Opens a new driver connection (the engine's dialect.connect plus per-connection setup). */
 export type ConnectionCreator = () => Promise<DriverConnection>;
 
 /** Returns a connection to a clean state before it goes back into the pool (rollback, isolation). */
 export type ResetFunction = (record: PooledConnection) => Promise<void>;
+
+/** Pre-ping: resolves true when the connection works, false when it is disconnected; throws otherwise. */
+export type PingFunction = (record: PooledConnection) => Promise<boolean>;
+
+export type PoolDispatcher = Dispatcher<PoolEventMap>;
 
 export interface PoolOptions {
   /** Connections kept open in the pool (QueuePool; default 5). */
@@ -22,60 +34,396 @@ export interface PoolOptions {
   maxOverflow?: number;
   /** Seconds to wait for a connection before TimeoutError (default 30). */
   poolTimeout?: number;
+  /** Seconds after which a connection is closed and reopened at its next checkout; -1: never (default). */
+  poolRecycle?: number;
+  /** Test each connection with a ping at checkout and replace it if it is dead (default false). */
+  poolPrePing?: boolean;
+  /** Hand out the most recently returned connection first (QueuePool; default false: oldest first). */
+  poolUseLifo?: boolean;
   /** Called at checkin; the engine rolls back an open transaction here. */
   reset?: ResetFunction;
+  /** The pre-ping (the engine's fires `handleError`); default: the dialect's `doPing`. */
+  ping?: PingFunction;
+  /** The dialect, for the listeners' DB-API handles (commit/rollback) and the default ping. */
+  dialect?: Dialect | null;
+  /** Log pool activity (SQLAlchemy: `echo_pool`): true for changes, "debug" for every checkout. */
+  echoPool?: EchoSetting;
+  /** Where pool logs go (the engine passes its logger). */
+  logger?: Logger | null;
+  /** @internal The listeners, shared with the pool this one was recreated from. */
+  dispatch?: PoolDispatcher;
 }
 
 export interface PoolStatus {
   /** The configured pool size. */
   size: number;
-  /** Idle connections waiting in the pool. */
+  /** Connections waiting in the pool (invalidated ones included: they reconnect when next handed out). */
   checkedIn: number;
-  /** Connections currently handed out. */
+  /** Connections handed out (or being opened for a caller). */
   checkedOut: number;
   /** Open connections minus poolSize, as SQLAlchemy reports it (negative while under size). */
   overflow: number;
 }
 
-let recordCounter = 0;
-
-/** One pooled driver connection (SQLAlchemy: `_ConnectionRecord` + `_ConnectionFairy`). */
-export class PooledConnection {
-  /** Free-form per-connection state kept across checkouts (SQLAlchemy: `info`). */
-  readonly info: Record<string, unknown> = {};
-  readonly id = ++recordCounter;
-  readonly createdAt = Date.now();
-  invalidated = false;
-  constructor(
-    readonly pool: Pool,
-    readonly driver: DriverConnection,
-  ) {}
-}
-
 export type PoolClass = new (creator: ConnectionCreator, options?: PoolOptions) => Pool;
 
 export abstract class Pool {
-  protected readonly reset: ResetFunction | null;
+  /** The pool's listeners; kept by `recreate()`, so they survive `engine.dispose()`. */
+  readonly dispatch: PoolDispatcher;
+  readonly dialect: Dialect | null;
+  /** Seconds after which connections are recycled; -1: never. */
+  readonly recycle: number;
+  readonly prePing: boolean;
+  /**
+   * When the pool was last invalidated (ms since the epoch; 0: never). Connections opened
+   * before it are closed and reopened at their next checkout.
+   */
+  invalidateTime = 0;
+  private invalidateStamp = 0;
   protected disposed = false;
+  protected readonly log: PoolLog;
+  protected readonly reset: ResetFunction | null;
+  private firstConnectDone = false;
+  private firstConnectRunning: Promise<void> | null = null;
+
   constructor(
     protected readonly creator: ConnectionCreator,
     protected readonly options: PoolOptions = {},
   ) {
     this.reset = options.reset ?? null;
+    this.dialect = options.dialect ?? null;
+    this.recycle = options.poolRecycle ?? -1;
+    this.prePing = options.poolPrePing ?? false;
+    this.log = new PoolLog(options.echoPool ?? false, options.logger ?? null);
+    this.dispatch = options.dispatch ?? new Dispatcher<PoolEventMap>("Pool", POOL_EVENT_NAMES);
   }
 
-  /** Hands out a connection, opening one or waiting as the pool's rules say. */
-  abstract checkout(): Promise<PooledConnection>;
-  /** Takes a connection back (the engine calls this from Connection.close). */
-  abstract checkin(record: PooledConnection): Promise<void>;
+  /** Picks the record to hand out, counted as checked out, opening or waiting as the pool's rules say. */
+  protected abstract acquire(): Promise<PooledConnection>;
+  /** Takes a returned record (possibly invalidated): keeps it, gives it to a waiter or discards it. */
+  protected abstract release(record: PooledConnection): Promise<void>;
   abstract status(): PoolStatus;
   /** Closes the idle connections; connections checked out are closed when they come back. */
   abstract dispose(): Promise<void>;
 
-  /** A new, empty pool of the same class and options (SQLAlchemy: `Pool.recreate`). */
+  /** True after `dispose()`. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  // ---- checkout / checkin ----
+
+  /** Hands out a working connection: reconnected if stale, pinged if `poolPrePing`, after the checkout listeners. */
+  async checkout(): Promise<PooledConnection> {
+    const record = await this.acquire();
+    try {
+      await this.prepare(record);
+    } catch (err) {
+      await this.checkinFailed(record, err);
+      throw err;
+    }
+    this.log.debug(`Connection ${describeDriver(record.driver)} checked out from pool`);
+    return record;
+  }
+
+  /** Takes a connection back: reset (rollback), `checkin` event, then back into the pool. */
+  async checkin(record: PooledConnection): Promise<void> {
+    let failure: { error: unknown } | null = null;
+    if (!record.invalidated) {
+      this.log.debug(`Connection ${describeDriver(record.driver)} being returned to pool`);
+      if (record.driver.broken) {
+        await this.invalidateQuietly(
+          record,
+          new DisconnectionError("The database connection was lost while checked out."),
+        );
+      } else if (this.shouldReset(record)) {
+        await this.resetForReturn(record);
+      }
+    }
+    try {
+      if (this.dispatch.has("checkin"))
+        await this.dispatch.fire("checkin", record.invalidated ? null : record.dbapiConnection, record);
+    } catch (error) {
+      failure = { error };
+    }
+    await this.release(record);
+    if (failure) throw failure.error;
+  }
+
+  /** Whether a returned connection is reset (StaticPool: only when its last user returns it). */
+  protected shouldReset(_record: PooledConnection): boolean {
+    return true;
+  }
+
+  private async resetForReturn(record: PooledConnection): Promise<void> {
+    const name = describeDriver(record.driver);
+    try {
+      if (this.dispatch.has("reset")) {
+        await this.dispatch.fire("reset", record.dbapiConnection, record, {
+          transactionWasReset: !record.transactionOpen,
+          terminateOnly: false,
+        });
+      }
+      this.log.debug(
+        record.transactionOpen
+          ? `Connection ${name} rollback-on-return`
+          : `Connection ${name} reset, transaction already reset`,
+      );
+      if (this.reset) await this.reset(record);
+      if (record.driver.broken)
+        throw new DisconnectionError("The database connection was lost while being reset.");
+    } catch (err) {
+      this.log.info(`Exception during reset of connection ${name}; invalidating it (${describeReason(err)})`);
+      await this.invalidateQuietly(record, err);
+    }
+  }
+
+  /** A checkout that failed after `acquire`: the record is invalidated and its slot given back. */
+  private async checkinFailed(record: PooledConnection, err: unknown): Promise<void> {
+    await this.invalidateQuietly(record, err);
+    try {
+      if (this.dispatch.has("checkin")) await this.dispatch.fire("checkin", null, record);
+    } finally {
+      await this.release(record);
+    }
+  }
+
+  /**
+   * Makes the record's driver connection usable: reconnects if it is invalidated, dead, too old
+   * or older than the pool's invalidation; then pre-ping and the checkout listeners, which may
+   * ask for a reconnect by throwing DisconnectionError (SQLAlchemy: `_ConnectionFairy._checkout`).
+   */
+  private async prepare(record: PooledConnection): Promise<void> {
+    const name = describeDriver(record.driver);
+    if (record.invalidated) {
+      await this.reconnect(record);
+    } else if (!this.prePing && record.driver.broken) {
+      // The driver already knows the socket is gone (server restart, killed session, idle timeout).
+      this.log.info(
+        `Connection ${name} was closed by the database while in the pool; invalidating all pooled connections opened before it`,
+      );
+      this._invalidate(record);
+      await this._invalidateRecord(
+        record,
+        new DisconnectionError("The database closed this connection while it was idle in the pool."),
+      );
+      await this.reconnect(record);
+    } else if (this.recycle >= 0 && Date.now() - record.startTime > this.recycle * 1000) {
+      this.log.info(`Connection ${name} exceeded timeout; recycling`);
+      await this.reconnect(record);
+    } else if (this.invalidateStamp > record.startStamp) {
+      this.log.info(`Connection ${name} invalidated due to pool invalidation; recycling`);
+      await this.reconnect(record);
+    }
+    if (!this.prePing && !this.dispatch.has("checkout")) {
+      record.fresh = false;
+      return;
+    }
+    for (let attempts = 2; attempts > 0; attempts--) {
+      const fresh = record.fresh;
+      record.fresh = false;
+      try {
+        if (this.prePing) {
+          const current = describeDriver(record.driver);
+          if (fresh) {
+            this.log.debug(`Connection ${current} is fresh, skipping pre-ping`);
+          } else {
+            this.log.debug(`Pool pre-ping on connection ${current}`);
+            if (!(await this.ping(record))) {
+              this.log.debug(`Pool pre-ping on connection ${current} failed, will invalidate pool`);
+              throw new InvalidatePoolError(`Pre-ping found connection ${current} disconnected.`);
+            }
+          }
+        }
+        if (this.dispatch.has("checkout"))
+          await this.dispatch.fire("checkout", record.dbapiConnection, record, record);
+        return;
+      } catch (err) {
+        if (!(err instanceof DisconnectionError)) throw err;
+        if (err.invalidatePool) {
+          this.log.info(
+            "Disconnection detected on checkout, invalidating all pooled connections prior to current timestamp " +
+              `(reason: ${describeReason(err)})`,
+          );
+          this._invalidate(record);
+        } else {
+          this.log.info(
+            `Disconnection detected on checkout, invalidating individual connection ${describeDriver(record.driver)} ` +
+              `(reason: ${describeReason(err)})`,
+          );
+        }
+        await this._invalidateRecord(record, err);
+        await this.reconnect(record);
+      }
+    }
+    this.log.info("Reconnection attempts exhausted on checkout");
+    await this._invalidateRecord(record, null);
+    throw new InvalidRequestError(
+      "A pooled connection was still reported disconnected after 2 reconnection attempts at checkout " +
+        "(by pre-ping or by a checkout listener throwing DisconnectionError). Check the database server and the checkout listeners.",
+      "ATH-POOL-RECONNECT",
+    );
+  }
+
+  private async ping(record: PooledConnection): Promise<boolean> {
+    if (this.options.ping) return this.options.ping(record);
+    const driver = record.driver;
+    if (!this.dialect) return !driver.broken;
+    try {
+      await this.dialect.doPing(driver);
+      return true;
+    } catch (err) {
+      if (driver.broken || this.dialect.isDisconnect(err)) return false;
+      throw err;
+    }
+  }
+
+  // ---- opening and closing driver connections ----
+
+  /** Opens a driver connection in a new record and runs the connect listeners. */
+  protected async newRecord(): Promise<PooledConnection> {
+    const stamp = tick();
+    const startTime = Date.now();
+    const record = new PooledConnection(this, await this.creator(), stamp, startTime);
+    await this.afterConnect(record);
+    return record;
+  }
+
+  /** Replaces the record's driver connection with a new one (one reconnect at a time per record). */
+  private reconnect(record: PooledConnection): Promise<void> {
+    let pending = reconnecting.get(record);
+    if (!pending) {
+      pending = this.doReconnect(record).finally(() => reconnecting.delete(record));
+      reconnecting.set(record, pending);
+    }
+    return pending;
+  }
+  private async doReconnect(record: PooledConnection): Promise<void> {
+    if (!record.invalidated) await this.closeDriver(record);
+    const stamp = tick();
+    const startTime = Date.now();
+    record._attach(await this.creator(), stamp, startTime);
+    await this.afterConnect(record);
+  }
+
+  private async afterConnect(record: PooledConnection): Promise<void> {
+    this.log.debug(`Created new connection ${describeDriver(record.driver)}`);
+    try {
+      if (!this.firstConnectDone) await this.runFirstConnect(record);
+      if (this.dispatch.has("connect")) await this.dispatch.fire("connect", record.dbapiConnection, record);
+    } catch (err) {
+      await this.invalidateQuietly(record, err);
+      throw err;
+    }
+  }
+
+  /** `firstConnect` runs once per pool, before any other connection's `connect`; again if it failed. */
+  private async runFirstConnect(record: PooledConnection): Promise<void> {
+    while (this.firstConnectRunning) await this.firstConnectRunning.catch(() => undefined);
+    if (this.firstConnectDone) return;
+    if (!this.dispatch.has("firstConnect")) {
+      this.firstConnectDone = true;
+      return;
+    }
+    const run = this.dispatch.fire("firstConnect", record.dbapiConnection, record);
+    this.firstConnectRunning = run;
+    try {
+      await run;
+      this.firstConnectDone = true;
+    } finally {
+      this.firstConnectRunning = null;
+    }
+  }
+
+  /**
+   * Invalidates a record: `invalidate` event, then the driver connection is closed. The record
+   * stays in its pool and reconnects at its next checkout. @internal (use `record.invalidate()`)
+   */
+  async _invalidateRecord(record: PooledConnection, exception: unknown): Promise<void> {
+    if (record.invalidated) return;
+    record.invalidated = true;
+    const reason =
+      exception !== null && exception !== undefined ? ` (reason: ${describeReason(exception)})` : "";
+    this.log.info(`Invalidate connection ${describeDriver(record.driver)}${reason}`);
+    try {
+      if (this.dispatch.has("invalidate"))
+        await this.dispatch.fire("invalidate", record.dbapiConnection, record, exception);
+    } finally {
+      await this.closeDriver(record);
+    }
+  }
+
+  /** Invalidates a record where a listener's error must not hide the error being handled. */
+  protected async invalidateQuietly(record: PooledConnection, exception: unknown): Promise<void> {
+    try {
+      await this._invalidateRecord(record, exception);
+    } catch (err) {
+      this.log.info(`Error in a listener while invalidating a connection: ${describeReason(err)}`);
+    }
+  }
+
+  /**
+   * Marks every connection opened before now as stale: each is closed and reopened at its next
+   * checkout (SQLAlchemy: `Pool._invalidate`). Given the record whose disconnect was detected,
+   * nothing happens when that record predates the last invalidation: one outage invalidates once.
+   * @internal
+   */
+  _invalidate(record: PooledConnection | null): void {
+    if (record === null || this.invalidateStamp < record.startStamp) {
+      this.invalidateStamp = tick();
+      this.invalidateTime = Date.now();
+    }
+  }
+
+  /** Closes a record's driver connection for good (discarded from the pool). */
+  protected async discard(record: PooledConnection): Promise<void> {
+    if (!record.invalidated) await this.closeDriver(record);
+  }
+
+  /** `close` event, then the driver's close (best effort: the connection is being dropped). */
+  private async closeDriver(record: PooledConnection): Promise<void> {
+    record.invalidated = true;
+    const driver = record.driver;
+    this.log.debug(`Closing connection ${describeDriver(driver)}`);
+    try {
+      if (this.dispatch.has("close")) await this.dispatch.fire("close", record.dbapiConnection, record);
+    } finally {
+      try {
+        await driver.close();
+      } catch {
+        // Already gone (server restart, killed session): nothing left to close.
+      }
+    }
+  }
+
+  // ---- events ----
+
+  /**
+   * Adds a pool event listener (SQLAlchemy: `event.listen(pool, name, fn)`); returns the pool.
+   * @example engine.pool.on("checkout", (dbapi, record) => { record.info.checkouts = Number(record.info.checkouts ?? 0) + 1; })
+   */
+  on<K extends keyof PoolEventMap>(name: K, fn: PoolEventMap[K], options?: ListenOptions): this {
+    this.dispatch.listen(name, fn, options);
+    return this;
+  }
+  /** Removes a listener added with `on` / `event.listen`; returns the pool. */
+  removeListener<K extends keyof PoolEventMap>(name: K, fn: PoolEventMap[K]): this {
+    this.dispatch.remove(name, fn);
+    return this;
+  }
+  /** @internal The dispatcher holding `name`'s listeners (for `event.listen`). */
+  _dispatcherFor(name: string): Dispatcher<any> {
+    this.dispatch.check(name);
+    return this.dispatch;
+  }
+
+  // ---- status ----
+
+  /** A new, empty pool of the same class, options and listeners (SQLAlchemy: `Pool.recreate`). */
   recreate(): Pool {
+    this.log.info("Pool recreating");
     const Cls = this.constructor as PoolClass;
-    return new Cls(this.creator, this.options);
+    return new Cls(this.creator, { ...this.options, dispatch: this.dispatch });
   }
 
   /** Readable status line, as SQLAlchemy's `QueuePool.status()`. */
@@ -83,38 +431,28 @@ export abstract class Pool {
     const s = this.status();
     return `Pool size: ${s.size}  Connections in pool: ${s.checkedIn} Current Overflow: ${s.overflow} Current Checked out connections: ${s.checkedOut}`;
   }
-
-  // ---- hook points ----
-
-  protected async createConnection(): Promise<PooledConnection> {
-    return new PooledConnection(this, await this.creator());
+  /** The configured size (SQLAlchemy: `pool.size()`). */
+  size(): number {
+    return this.status().size;
   }
-  /** Called for every connection handed out (pre-ping would go here). */
-  protected onCheckout(_record: PooledConnection): void {}
-  /**
-   * Cleans a returned connection. Returns false when it could not be reset, in which case
-   * the connection is invalidated instead of reused.
-   */
-  protected async resetOnReturn(record: PooledConnection): Promise<boolean> {
-    if (record.invalidated || record.driver.broken) return false;
-    if (!this.reset) return true;
-    try {
-      await this.reset(record);
-      return !record.driver.broken;
-    } catch {
-      return false;
-    }
+  /** Connections idle in the pool (SQLAlchemy: `pool.checkedin()`). */
+  checkedIn(): number {
+    return this.status().checkedIn;
   }
-  protected async closeConnection(record: PooledConnection): Promise<void> {
-    try {
-      await record.driver.close();
-    } catch {
-      // Closing is best effort: the connection is being discarded.
-    }
+  /** Connections handed out (SQLAlchemy: `pool.checkedout()`). */
+  checkedOut(): number {
+    return this.status().checkedOut;
   }
-  /** Marks a connection unusable and closes it; the pool then forgets it. */
-  protected async invalidate(record: PooledConnection): Promise<void> {
-    record.invalidated = true;
-    await this.closeConnection(record);
+  /** Open connections beyond the size (SQLAlchemy: `pool.overflow()`). */
+  overflow(): number {
+    return this.status().overflow;
+  }
+  /** Seconds a checkout waits for a free connection (SQLAlchemy: `pool.timeout()`). */
+  timeout(): number {
+    return this.options.poolTimeout ?? 30;
   }
 }
+
+const reconnecting = new WeakMap<PooledConnection, Promise<void>>();
+
+export { PooledConnection };

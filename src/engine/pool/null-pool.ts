@@ -3,29 +3,33 @@
  * connection and every checkin closes it.
  * @example createEngine(url, { poolClass: NullPool })
  */
-import { Pool, type PooledConnection, type PoolStatus } from "./base.js";
+import { Pool, type PoolStatus } from "./base.js";
+import type { PooledConnection } from "./record.js";
 
 export class NullPool extends Pool {
-  private checkedOut = 0;
+  private out = 0;
 
-  async checkout(): Promise<PooledConnection> {
-    const record = await this.createConnection();
-    this.checkedOut++;
-    this.onCheckout(record);
-    return record;
+  protected async acquire(): Promise<PooledConnection> {
+    this.out++;
+    try {
+      return await this.newRecord();
+    } catch (err) {
+      this.out--;
+      throw err;
+    }
   }
 
-  async checkin(record: PooledConnection): Promise<void> {
-    this.checkedOut--;
-    if (await this.resetOnReturn(record)) await this.closeConnection(record);
-    else await this.invalidate(record);
+  protected async release(record: PooledConnection): Promise<void> {
+    this.out--;
+    await this.discard(record);
   }
 
   status(): PoolStatus {
-    return { size: 0, checkedIn: 0, checkedOut: this.checkedOut, overflow: this.checkedOut };
+    return { size: 0, checkedIn: 0, checkedOut: this.out, overflow: this.out };
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.log.info("Pool disposed. " + this.describe());
   }
 }

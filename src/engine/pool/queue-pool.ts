@@ -1,17 +1,13 @@
 /**
  * QueuePool (SQLAlchemy: `pool/impl.py` QueuePool): up to `poolSize` connections kept open,
  * `maxOverflow` more opened under load and closed when returned, callers beyond that wait in
- * FIFO order up to `poolTimeout` seconds. Idle connections are reused first-in, first-out.
+ * FIFO order up to `poolTimeout` seconds. Idle connections are reused oldest-returned first, or
+ * most-recently-returned first with `poolUseLifo`.
  * @example createEngine(url, { poolSize: 10, maxOverflow: 5, poolTimeout: 10 }).pool.status()
  */
 import { TimeoutError } from "../../util/errors.js";
-import {
-  Pool,
-  type ConnectionCreator,
-  type PoolOptions,
-  type PoolStatus,
-  type PooledConnection,
-} from "./base.js";
+import { Pool, type ConnectionCreator, type PoolOptions, type PoolStatus } from "./base.js";
+import type { PooledConnection } from "./record.js";
 
 interface Waiter {
   resolve(record: PooledConnection): void;
@@ -22,51 +18,52 @@ interface Waiter {
 export class QueuePool extends Pool {
   readonly poolSize: number;
   readonly maxOverflow: number;
-  readonly timeout: number;
+  /** Seconds a checkout waits for a free connection. */
+  readonly poolTimeout: number;
+  readonly useLifo: boolean;
+  /** Records waiting in the pool (some may be invalidated: they reconnect when handed out). */
   private idle: PooledConnection[] = [];
   private waiters: Waiter[] = [];
-  /** Open connections plus those being opened. */
+  /** Records of this pool: idle, handed out, or being opened. */
   private total = 0;
-  private checkedOut = 0;
 
   constructor(creator: ConnectionCreator, options: PoolOptions = {}) {
     super(creator, options);
     this.poolSize = options.poolSize ?? 5;
     this.maxOverflow = options.maxOverflow ?? 10;
-    this.timeout = options.poolTimeout ?? 30;
+    this.poolTimeout = options.poolTimeout ?? 30;
+    this.useLifo = options.poolUseLifo ?? false;
   }
 
   private get capacity(): number {
     return this.maxOverflow < 0 ? Infinity : this.poolSize + this.maxOverflow;
   }
 
-  async checkout(): Promise<PooledConnection> {
-    const record = this.takeIdle() ?? (this.total < this.capacity ? await this.open() : await this.wait());
-    this.checkedOut++;
-    this.onCheckout(record);
-    return record;
+  protected acquire(): Promise<PooledConnection> {
+    const record = this.useLifo ? this.idle.pop() : this.idle.shift();
+    if (record !== undefined) return Promise.resolve(record);
+    if (this.total < this.capacity) return this.openSlot();
+    return this.wait();
   }
 
-  /** The oldest idle connection; ones the driver already knows are dead (server restart) are dropped. */
-  private takeIdle(): PooledConnection | undefined {
-    for (let r = this.idle.shift(); r !== undefined; r = this.idle.shift()) {
-      if (!r.driver.broken) return r;
-      this.total--;
-      void this.invalidate(r);
-    }
-    return undefined;
-  }
-
-  /** Opens a new connection, counting it before the (slow) connect so concurrent callers see it. */
-  private async open(): Promise<PooledConnection> {
+  /** Opens a connection in a new slot, counted before the (slow) connect so concurrent callers see it. */
+  private async openSlot(): Promise<PooledConnection> {
     this.total++;
     try {
-      return await this.createConnection();
+      return await this.newRecord();
     } catch (err) {
       this.total--;
-      this.serveWaiterWithNewConnection();
+      this.serveWaiter();
       throw err;
     }
+  }
+
+  /** After a slot was freed, the first waiter may open a connection in it. */
+  private serveWaiter(): void {
+    if (this.waiters.length === 0 || this.total >= this.capacity) return;
+    const waiter = this.waiters.shift()!;
+    clearTimeout(waiter.timer);
+    this.openSlot().then(waiter.resolve, waiter.reject);
   }
 
   private wait(): Promise<PooledConnection> {
@@ -80,53 +77,38 @@ export class QueuePool extends Pool {
           reject(
             new TimeoutError(
               `QueuePool limit of size ${this.poolSize} overflow ${this.maxOverflow} reached, connection timed out, ` +
-                `timeout ${this.timeout.toFixed(2)}s. Raise poolSize/maxOverflow or poolTimeout, or make sure connections ` +
+                `timeout ${this.poolTimeout.toFixed(2)}s. Raise poolSize/maxOverflow or poolTimeout, or make sure connections ` +
                 "are closed (use engine.begin() or `await using`).",
             ),
           );
-        }, this.timeout * 1000),
+        }, this.poolTimeout * 1000),
       };
       this.waiters.push(waiter);
     });
   }
 
-  async checkin(record: PooledConnection): Promise<void> {
-    this.checkedOut--;
-    const reusable = !this.disposed && (await this.resetOnReturn(record));
-    if (!reusable) {
-      this.total--;
-      await this.invalidate(record);
-      this.serveWaiterWithNewConnection();
-      return;
-    }
+  protected async release(record: PooledConnection): Promise<void> {
+    // Waiters first, in arrival order: a returned connection never goes to a newcomer ahead of them.
     const waiter = this.waiters.shift();
     if (waiter) {
       clearTimeout(waiter.timer);
       waiter.resolve(record);
       return;
     }
-    if (this.total > this.poolSize) {
-      // An overflow connection: closed rather than kept.
+    if (this.disposed || this.total > this.poolSize) {
+      // An overflow connection (or one from before a dispose): closed rather than kept.
       this.total--;
-      await this.closeConnection(record);
+      await this.discard(record);
       return;
     }
     this.idle.push(record);
-  }
-
-  /** After a connection was discarded, a waiting caller may now open a new one. */
-  private serveWaiterWithNewConnection(): void {
-    if (this.waiters.length === 0 || this.total >= this.capacity || this.disposed) return;
-    const waiter = this.waiters.shift()!;
-    clearTimeout(waiter.timer);
-    this.open().then(waiter.resolve, waiter.reject);
   }
 
   status(): PoolStatus {
     return {
       size: this.poolSize,
       checkedIn: this.idle.length,
-      checkedOut: this.checkedOut,
+      checkedOut: this.total - this.idle.length,
       overflow: this.total - this.poolSize,
     };
   }
@@ -136,6 +118,13 @@ export class QueuePool extends Pool {
     const idle = this.idle;
     this.idle = [];
     this.total -= idle.length;
-    await Promise.all(idle.map((r) => this.closeConnection(r)));
+    const closed = await Promise.allSettled(idle.map((r) => this.discard(r)));
+    this.log.info("Pool disposed. " + this.describe());
+    const failed = closed.find((c): c is PromiseRejectedResult => c.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+
+  override timeout(): number {
+    return this.poolTimeout;
   }
 }

@@ -5,60 +5,63 @@
  * use one Connection at a time.
  * @example createEngine("sqlite:///:memory:").pool instanceof StaticPool // true
  */
-import { Pool, type PooledConnection, type PoolStatus } from "./base.js";
+import { Pool, type PoolStatus } from "./base.js";
+import type { PooledConnection } from "./record.js";
 
 export class StaticPool extends Pool {
   private record: PooledConnection | null = null;
   private opening: Promise<PooledConnection> | null = null;
-  private checkedOut = 0;
+  /** Checkouts currently holding the shared connection. */
+  private holders = 0;
 
-  async checkout(): Promise<PooledConnection> {
-    let record = this.record;
-    if (record !== null && record.driver.broken && this.checkedOut === 0) {
-      await this.dropShared();
-      record = null;
+  protected async acquire(): Promise<PooledConnection> {
+    this.holders++;
+    try {
+      if (this.record === null) {
+        this.opening ??= this.newRecord().finally(() => {
+          this.opening = null;
+        });
+        this.record = await this.opening;
+      }
+      return this.record;
+    } catch (err) {
+      this.holders--;
+      throw err;
     }
-    if (record === null || record.invalidated) {
-      this.opening ??= this.createConnection().finally(() => {
-        this.opening = null;
-      });
-      record = await this.opening;
-      this.record = record;
-    }
-    this.checkedOut++;
-    this.onCheckout(record);
-    return record;
   }
 
-  async checkin(record: PooledConnection): Promise<void> {
-    this.checkedOut--;
-    if (record !== this.record || this.disposed) {
-      // A connection from before a dispose or an invalidation: close it once nobody uses it.
-      if (record !== this.record && !record.invalidated) await this.invalidate(record);
-      if (this.disposed && record === this.record && this.checkedOut === 0) await this.dropShared();
-      return;
-    }
-    if (!(await this.resetOnReturn(record))) await this.dropShared();
+  /** Only the last user's return resets the shared connection (others may still be using it). */
+  protected override shouldReset(): boolean {
+    return this.holders <= 1;
   }
 
-  private async dropShared(): Promise<void> {
-    const r = this.record;
-    this.record = null;
-    if (r) await this.invalidate(r);
+  protected async release(record: PooledConnection): Promise<void> {
+    this.holders--;
+    if (record !== this.record) {
+      await this.discard(record);
+    } else if (this.disposed && this.holders === 0) {
+      this.record = null;
+      await this.discard(record);
+    }
   }
 
   status(): PoolStatus {
     const open = this.record ? 1 : 0;
     return {
       size: 1,
-      checkedIn: this.checkedOut === 0 ? open : 0,
-      checkedOut: this.checkedOut,
+      checkedIn: this.holders === 0 ? open : 0,
+      checkedOut: this.holders,
       overflow: open - 1,
     };
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    if (this.checkedOut === 0) await this.dropShared();
+    const r = this.record;
+    if (r !== null && this.holders === 0) {
+      this.record = null;
+      await this.discard(r);
+    }
+    this.log.info("Pool disposed. " + this.describe());
   }
 }

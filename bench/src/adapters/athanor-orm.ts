@@ -1,0 +1,97 @@
+/**
+ * Athanor ORM: declarative models, Session (identity map + unit of work), imported from the
+ * repository's src/orm. W4 needs relationships and eager loading (ORM II), not built yet.
+ */
+import { Integer, select, String as Str, type Engine } from "../../../src/index.js";
+import { declarativeBase, mappedColumn, Session } from "../../../src/orm/index.js";
+import type { Sizes, Target } from "../config.js";
+import { addCustomer, emptyCustomerChecksum, type CustomerChecksum, type NewCustomer } from "../dataset.js";
+import type { Adapter, InsertResult } from "../adapter.js";
+import { openAthanorEngine } from "./athanor-core.js";
+
+const Base = declarativeBase();
+
+class Customer extends Base.model("bench_customer", {
+  id: mappedColumn(Integer, { primaryKey: true }),
+  name: mappedColumn(Str(100)),
+  description: mappedColumn(Str(255)),
+  score: mappedColumn(Integer),
+}) {}
+
+export class AthanorOrmAdapter implements Adapter {
+  readonly id = "athanor-orm";
+  readonly packages = ["athanor"];
+  readonly how = {
+    W1: "new Session; session.addAll(20 000 new Customer(…)); flush (multi-row INSERT pages, ids read back); commit",
+    W2e: "session.scalars(select(Customer)).all()",
+    W3: "per lookup: new Session, session.get(Customer, id), close",
+    W5: "new Session; scalars(select(Customer).where(Customer.id.le(n))); change score; commit (unit of work)",
+  };
+  readonly missing = {
+    W2r: "plain rows are Athanor Core's path (see Athanor Core)",
+    W4: "not yet available: relationships and eager loading come with ORM II",
+    W6: "the ORM compiles through Core's compiler and cache (see Athanor Core)",
+  };
+  private engine!: Engine;
+
+  async open(t: Target, _s: Sizes): Promise<void> {
+    this.engine = await openAthanorEngine(t);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.dispose();
+  }
+
+  async w1(objects: readonly NewCustomer[]): Promise<InsertResult> {
+    const session = new Session({ bind: this.engine });
+    try {
+      const entities = objects.map((o) => new Customer(o));
+      session.addAll(entities);
+      await session.flush();
+      let sumId = 0;
+      for (const e of entities) sumId += e.id;
+      await session.commit();
+      return { count: entities.length, sumId };
+    } finally {
+      await session.close();
+    }
+  }
+
+  async w2e(): Promise<CustomerChecksum> {
+    const session = new Session({ bind: this.engine });
+    try {
+      const c = emptyCustomerChecksum();
+      for (const e of (await session.scalars(select(Customer))).all()) addCustomer(c, e);
+      return c;
+    } finally {
+      await session.close();
+    }
+  }
+
+  async w3(ids: readonly number[]): Promise<CustomerChecksum> {
+    const c = emptyCustomerChecksum();
+    for (const id of ids) {
+      const session = new Session({ bind: this.engine });
+      try {
+        addCustomer(c, (await session.get(Customer, id))!);
+      } finally {
+        await session.close();
+      }
+    }
+    return c;
+  }
+
+  async w5(n: number, newScore: (id: number) => number): Promise<CustomerChecksum> {
+    const session = new Session({ bind: this.engine });
+    try {
+      const c = emptyCustomerChecksum();
+      const rows = (await session.scalars(select(Customer).where(Customer.id.le(n)))).all();
+      for (const r of rows) addCustomer(c, r);
+      for (const r of rows) r.score = newScore(r.id);
+      await session.commit();
+      return c;
+    } finally {
+      await session.close();
+    }
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * Runs one library on one database, every selected workload, in its own process (so no
+ * library's JIT state, caches or heap affect another's). Prints one JSON line on stdout.
+ *
+ * Per workload: data set up outside the timing, one warm-up, then `runs` timed runs (GC forced
+ * before each), each verified; the median is what the report shows.
+ */
+import { performance } from "node:perf_hooks";
+import { Session } from "node:inspector/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { targetFor, type DbKind, type Sizes } from "./config.js";
+import {
+  expectedCustomers,
+  expectedGraph,
+  lookupIds,
+  newCustomers,
+  range,
+  updatedScore,
+  type CustomerChecksum,
+} from "./dataset.js";
+import { SetupDb } from "./setup-db.js";
+import { loadAdapter, type LibraryId } from "./adapters/index.js";
+import type { Adapter, CompileMode, WorkloadId } from "./adapter.js";
+import { packageVersions } from "./versions.js";
+
+export interface ChildArgs {
+  db: DbKind;
+  lib: LibraryId;
+  workloads: WorkloadId[];
+  sizes: Sizes;
+  runs: number;
+  warmup: number;
+  /** Time (ms) the timed runs of one workload should take: runs = clamp(budgetMs / warm-up time, minRuns, runs). */
+  budgetMs: number;
+  minRuns: number;
+  /** Profile mode: a .cpuprofile of each workload's timed runs (warm-up and setup excluded) is written here. */
+  profileDir?: string;
+}
+
+export interface WorkloadResult {
+  status: "ok" | "missing" | "failed";
+  note?: string;
+  samples?: number[];
+  median?: number;
+  min?: number;
+}
+
+export interface ChildResult {
+  db: DbKind;
+  lib: LibraryId;
+  versions: Record<string, string>;
+  how: Partial<Record<WorkloadId, string>>;
+  workloads: Partial<Record<WorkloadId, WorkloadResult>>;
+  error?: string;
+}
+
+class VerificationError extends Error {}
+
+function same(what: string, got: object, want: object, keys?: string[]): void {
+  for (const k of keys ?? Object.keys(want)) {
+    const g = (got as Record<string, unknown>)[k];
+    const w = (want as Record<string, unknown>)[k];
+    if (g !== w) throw new VerificationError(`${what}: ${k} is ${String(g)}, expected ${String(w)}`);
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+export async function runChild(args: ChildArgs): Promise<ChildResult> {
+  const { sizes } = args;
+  const target = targetFor(args.db);
+  const result: ChildResult = { db: args.db, lib: args.lib, versions: {}, how: {}, workloads: {} };
+  const setup = new SetupDb(target);
+  await setup.open();
+  let adapter: Adapter;
+  try {
+    adapter = await loadAdapter(args.lib);
+    result.versions = packageVersions(adapter.packages);
+    result.how = adapter.how ?? {};
+    await setup.loadDataSet(sizes);
+    await adapter.open(target, sizes);
+  } catch (err) {
+    result.error = `could not start: ${(err as Error).stack ?? String(err)}`;
+    await setup.close();
+    return result;
+  }
+  let state: "loaded" | "dirty" = "loaded";
+  const ensureLoaded = async () => {
+    if (state !== "loaded") await setup.loadDataSet(sizes);
+    state = "loaded";
+  };
+
+  const objects = newCustomers(sizes.insert);
+  const ids = lookupIds(sizes);
+  const allCustomers = expectedCustomers(range(1, sizes.customers));
+  const idKeys = ["count", "sumId", "sumNameLength", "sumDescriptionLength"];
+
+  type Step = { before?: (run: number) => Promise<void>; run: (run: number) => Promise<void> };
+  const steps: Record<WorkloadId, Step | null> = {
+    W1: adapter.w1
+      ? {
+          before: async () => {
+            await setup.truncateAll();
+            state = "dirty";
+          },
+          run: async () => {
+            const r = await adapter.w1!(objects);
+            const n = sizes.insert;
+            if (r.count !== n) throw new VerificationError(`W1: inserted ${r.count} objects, expected ${n}`);
+            if (r.sumId !== 0 && r.sumId !== (n * (n + 1)) / 2)
+              throw new VerificationError(`W1: ids assigned sum to ${r.sumId}, expected ${(n * (n + 1)) / 2}`);
+            same("W1 (table after commit)", await setup.customerChecksum(), expectedCustomers(range(1, n)));
+          },
+        }
+      : null,
+    W2e: adapter.w2e
+      ? { before: ensureLoaded, run: async () => same("W2e", await adapter.w2e!(), allCustomers) }
+      : null,
+    W2r: adapter.w2r
+      ? { before: ensureLoaded, run: async () => same("W2r", await adapter.w2r!(), allCustomers) }
+      : null,
+    W3: adapter.w3
+      ? { before: ensureLoaded, run: async () => same("W3", await adapter.w3!(ids), expectedCustomers(ids)) }
+      : null,
+    W4: adapter.w4 ? { before: ensureLoaded, run: async () => same("W4", await adapter.w4!(), expectedGraph(sizes)) } : null,
+    W5: adapter.w5
+      ? {
+          before: async (run) => {
+            if (run === 0) await ensureLoaded();
+          },
+          run: async (run) => {
+            const n = sizes.updates;
+            const loaded: CustomerChecksum = await adapter.w5!(n, (id) => updatedScore(id, run));
+            same("W5 (objects loaded)", loaded, expectedCustomers(range(1, n)), idKeys);
+            const want = { ...expectedCustomers(range(1, n)), sumScore: range(1, n).reduce((a, id) => a + updatedScore(id, run), 0) };
+            same("W5 (table after flush)", await setup.customerChecksum(n), want);
+            state = "dirty";
+          },
+        }
+      : null,
+    W6: adapter.w6 ? compileStep("compile") : null,
+    W6c: adapter.w6 ? compileStep("cached") : null,
+    W6b: adapter.w6 ? compileStep("build") : null,
+  };
+  function compileStep(mode: CompileMode): Step {
+    return {
+      run: async () => {
+        const len = await adapter.w6!(sizes.compiles, mode);
+        if (mode === "build" ? len !== 0 : !(len > sizes.compiles * 100))
+          throw new VerificationError(`W6 (${mode}): SQL length sum ${len} is not plausible`);
+      },
+    };
+  }
+
+  for (const w of args.workloads) {
+    const step = steps[w];
+    if (!step) {
+      const note = adapter.missing?.[w] ?? (w.startsWith("W6") ? adapter.missing?.W6 : undefined);
+      result.workloads[w] = { status: "missing", note: note ?? "not implemented" };
+      continue;
+    }
+    if (w === "W6c" && adapter.missing?.W6c) {
+      result.workloads[w] = { status: "missing", note: adapter.missing.W6c };
+      continue;
+    }
+    const samples: number[] = [];
+    const profiler = args.profileDir ? new Profiler(path.join(args.profileDir, `${args.db}-${args.lib}-${w}.cpuprofile`)) : null;
+    try {
+      let runs = args.runs;
+      for (let r = 0; r < args.warmup + runs; r++) {
+        await step.before?.(r);
+        gc();
+        if (r === args.warmup) await profiler?.start();
+        if (profiler && r >= args.warmup) await profiler.resume();
+        const t0 = performance.now();
+        await step.run(r);
+        const dt = performance.now() - t0;
+        if (profiler && r >= args.warmup) await profiler.pause();
+        if (r < args.warmup) {
+          if (r === args.warmup - 1) runs = Math.max(args.minRuns, Math.min(args.runs, Math.floor(args.budgetMs / Math.max(dt, 1e-3))));
+        } else samples.push(dt);
+      }
+      await profiler?.stop();
+      result.workloads[w] = { status: "ok", samples, median: median(samples), min: Math.min(...samples) };
+    } catch (err) {
+      const e = err as Error;
+      result.workloads[w] = {
+        status: "failed",
+        note: e instanceof VerificationError ? `verification failed: ${e.message}` : describeError(e),
+      };
+      state = "dirty";
+    }
+    process.stderr.write(`  ${args.db} ${args.lib} ${w}: ${fmt(result.workloads[w]!)}\n`);
+  }
+  try {
+    await adapter.close();
+  } finally {
+    await setup.close();
+  }
+  return result;
+}
+
+/**
+ * The V8 sampling profiler over the timed runs only: started after the warm-up; between runs
+ * (setup, verification) the samples are dropped by pausing — V8 has no pause, so each run is
+ * profiled separately and the profiles are merged into one .cpuprofile.
+ */
+class Profiler {
+  private session: Session | null = null;
+  private parts: any[] = [];
+  constructor(private readonly file: string) {}
+  async start(): Promise<void> {
+    this.session = new Session();
+    this.session.connect();
+    await this.session.post("Profiler.enable");
+    await this.session.post("Profiler.setSamplingInterval", { interval: 200 });
+  }
+  async resume(): Promise<void> {
+    await this.session!.post("Profiler.start");
+  }
+  async pause(): Promise<void> {
+    const { profile } = (await this.session!.post("Profiler.stop")) as { profile: any };
+    this.parts.push(profile);
+  }
+  async stop(): Promise<void> {
+    if (!this.session) return;
+    await this.session.post("Profiler.disable");
+    this.session.disconnect();
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    writeFileSync(this.file, JSON.stringify(mergeProfiles(this.parts)));
+  }
+}
+
+/** Concatenates V8 profiles (node ids renumbered) into one whose samples are all of theirs. */
+function mergeProfiles(parts: any[]): any {
+  const nodes: any[] = [];
+  const samples: number[] = [];
+  const timeDeltas: number[] = [];
+  let offset = 0;
+  for (const p of parts) {
+    let max = 0;
+    for (const n of p.nodes) {
+      max = Math.max(max, n.id);
+      nodes.push({ ...n, id: n.id + offset, children: (n.children ?? []).map((c: number) => c + offset) });
+    }
+    for (const s of p.samples) samples.push(s + offset);
+    timeDeltas.push(...p.timeDeltas);
+    offset += max;
+  }
+  return { nodes, startTime: parts[0]?.startTime ?? 0, endTime: parts.at(-1)?.endTime ?? 0, samples, timeDeltas };
+}
+
+function describeError(e: Error): string {
+  const cause = (e as { parent?: Error; cause?: Error }).parent ?? (e as { cause?: Error }).cause;
+  const head = `${e.name}: ${e.message || cause?.message || "(no message)"}`;
+  return [head, ...(e.stack ?? "").split("\n").slice(1, 6)].join("\n");
+}
+
+function fmt(r: WorkloadResult): string {
+  if (r.status !== "ok") return `${r.status}${r.note ? ` (${r.note.split("\n")[0]})` : ""}`;
+  return `${r.median!.toFixed(1)} ms (runs: ${r.samples!.map((s) => s.toFixed(1)).join(", ")})`;
+}
+
+// Entry point when spawned by main.ts: argv[2] is the JSON of ChildArgs; the result is the last stdout line.
+if (process.argv[1] && /child\.[tj]s$/.test(process.argv[1])) {
+  const args = JSON.parse(process.argv[2]!) as ChildArgs;
+  runChild(args).then(
+    (r) => {
+      process.stdout.write("\n" + JSON.stringify(r) + "\n");
+      process.exit(0);
+    },
+    (err) => {
+      process.stderr.write(String((err as Error).stack ?? err) + "\n");
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * Errors of the migration tool, each with a stable code (Alembic: `util.CommandError`,
+ * `script.revision.RevisionError` and its subclasses).
+ */
+import { AthanorError } from "../util/errors.js";
+
+/** Base of migration errors; the CLI prints the message and exits with status 1. */
+export class MigrateError extends AthanorError {
+  constructor(message: string, code = "ATH-MIGRATE", options?: { cause?: unknown }) {
+    super(message, code, options);
+  }
+}
+
+/** A revision id (or prefix) that names no script, or more than one (Alembic: `ResolutionError`). */
+export class UnknownRevisionError extends MigrateError {
+  constructor(message: string) {
+    super(message, "ATH-MIGRATE-UNKNOWN-REVISION");
+  }
+}
+
+/** One head was expected and there are several (Alembic: `MultipleHeads`). */
+export class MultipleHeadsError extends MigrateError {
+  constructor(
+    readonly heads: readonly string[],
+    readonly argument: string,
+  ) {
+    super(
+      `There are ${heads.length} head revisions (${heads.join(", ")}) for '${argument}'. ` +
+        "Name the revision to go to, use 'heads' to upgrade every branch, or join the branches with " +
+        "`athanor migrate merge -m \"merge heads\"`.",
+      "ATH-MIGRATE-MULTIPLE-HEADS",
+    );
+  }
+}
+
+/** The revision graph is broken: a missing down revision, a duplicate id, a cycle. */
+export class RevisionGraphError extends MigrateError {
+  constructor(message: string) {
+    super(message, "ATH-MIGRATE-GRAPH");
+  }
+}
+
+/** The database's version table names a revision the scripts don't have. */
+export class DatabaseAheadError extends MigrateError {
+  constructor(
+    readonly revisions: readonly string[],
+    versionsDir: string,
+  ) {
+    super(
+      `The database is at revision ${revisions.map((r) => `'${r}'`).join(", ")}, which the versions folder ` +
+        `(${versionsDir}) does not have: the database is ahead of these scripts, or was migrated from another ` +
+        "branch or project. Check out the code that has that revision, or, if the database really matches these " +
+        "scripts, record the right revision with `athanor migrate stamp <revision>`.",
+      "ATH-MIGRATE-DB-AHEAD",
+    );
+  }
+}
+
+/** A migration failed part way; the message says what state the database is in and how to recover. */
+export class MigrationFailedError extends MigrateError {
+  constructor(
+    message: string,
+    readonly revision: string,
+    readonly appliedOperations: readonly string[],
+    cause: unknown,
+  ) {
+    super(message, "ATH-MIGRATE-FAILED", { cause });
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * SQLite migrations (Alembic: `ddl/sqlite.py` plus batch mode). SQLite's ALTER TABLE can add
+ * a plain column and rename tables and columns; anything else (changing a column, dropping one,
+ * adding or dropping a constraint) rebuilds the table, keeping its rows, indexes and
+ * constraints (see sqlite-rebuild.ts). A migration run turns foreign key enforcement off
+ * around its transaction, as SQLite's procedure requires, and checks every foreign key
+ * (`PRAGMA foreign_key_check`) before committing.
+ */
+import type { ReflectedColumn } from "../../dialects/base/inspector.js";
+import { isIntegerType, type Column } from "../../schema/column.js";
+import type { Table } from "../../schema/table.js";
+import { EnumType } from "../../sql/types/generic.js";
+import { MigrateError } from "../errors.js";
+import type { MigrateOperation } from "../operations/base.js";
+import { AddConstraintOp, DropConstraintOp } from "../operations/constraint-ops.js";
+import type { BatchAlterTableOp } from "../operations/misc-ops.js";
+import { AddColumnOp, AlterColumnOp, DropColumnOp } from "../operations/table-ops.js";
+import { MigrateImpl } from "./impl.js";
+import { applyToModel, rebuildStatements } from "./sqlite-rebuild.js";
+import { modelFromDatabase, modelFromTable } from "./sqlite-table-model.js";
+
+export class SqliteImpl extends MigrateImpl {
+  private restoreForeignKeys = false;
+
+  /** Runs a PRAGMA outside any transaction (inside one, SQLite ignores `foreign_keys`). */
+  private async pragmaOutsideTransaction(sql: string): Promise<void> {
+    const conn = this.connection!;
+    if (conn.inTransaction()) await conn.commit();
+    conn.executionOptions({ isolationLevel: "AUTOCOMMIT" });
+    await conn.execDriverSql(sql);
+    await conn.commit();
+    conn.executionOptions({ isolationLevel: "SERIALIZABLE" });
+  }
+
+  override async beforeRun(): Promise<void> {
+    if (!this.connection) return;
+    const on = (await this.connection.execDriverSql("PRAGMA foreign_keys")).scalar();
+    if (Number(on) === 1) {
+      await this.pragmaOutsideTransaction("PRAGMA foreign_keys = OFF");
+      this.restoreForeignKeys = true;
+    }
+  }
+
+  override async beforeCommit(): Promise<void> {
+    if (!this.connection || !this.restoreForeignKeys) return;
+    const bad = (await this.connection.execDriverSql("PRAGMA foreign_key_check")).all() as Record<string, unknown>[];
+    if (bad.length) {
+      const list = bad
+        .slice(0, 5)
+        .map((r) => `${String(r.table)} row ${String(r.rowid)} → ${String(r.parent)}`)
+        .join("; ");
+      throw new MigrateError(
+        `The migration leaves ${bad.length} row(s) whose foreign keys point to no row (${list}${bad.length > 5 ? "; …" : ""}). ` +
+          "Nothing was committed. Fix the data in the migration (or drop the foreign key) and run it again.",
+        "ATH-MIGRATE-FK-CHECK",
+      );
+    }
+  }
+
+  override async afterRun(): Promise<void> {
+    if (this.connection && this.restoreForeignKeys) {
+      this.restoreForeignKeys = false;
+      await this.pragmaOutsideTransaction("PRAGMA foreign_keys = ON");
+    }
+  }
+
+  /** ADD COLUMN can't add a key, a constraint, or a non-constant default, nor NOT NULL without a default. */
+  private canAddNatively(column: Column, table: Table | null): boolean {
+    if (column.primaryKey || column.unique || column.foreignKeys.length) return false;
+    // An Enum's CHECK is a table constraint here.
+    if (column.type instanceof EnumType && column.type.createConstraint) return false;
+    if (table && table.constraints.length) return false;
+    const d = column.serverDefault;
+    if (d && d.kind !== "literal") return false;
+    return column.nullable || d !== null;
+  }
+
+  override needsRebuild(op: MigrateOperation): boolean {
+    if (op instanceof AlterColumnOp) return op.changes.some((c) => c !== "newColumnName" && c !== "comment");
+    if (op instanceof DropColumnOp) return true;
+    if (op instanceof AddColumnOp) return !this.canAddNatively(op.column, null);
+    return op instanceof AddConstraintOp || op instanceof DropConstraintOp;
+  }
+
+  override async addColumn(table: Table, column: Column): Promise<void> {
+    if (!this.canAddNatively(column, table)) {
+      throw new MigrateError(`SQLite can't add column '${column.name}' with ALTER TABLE.`, "ATH-MIGRATE");
+    }
+    await super.addColumn(table, column);
+  }
+
+  /** Only a rename reaches here (other changes rebuild); comments are not stored by SQLite. */
+  override async alterColumn(op: AlterColumnOp): Promise<void> {
+    if (op.options.newColumnName !== undefined)
+      await this.renameColumn(op.tableName, op.columnName, op.options.newColumnName, op.schema);
+  }
+
+  override batchNeedsRebuild(batch: BatchAlterTableOp): boolean {
+    const recreate = batch.options.recreate ?? "auto";
+    if (recreate === "never") {
+      const blocked = batch.ops.find((o) => this.needsRebuild(o));
+      if (blocked) {
+        throw new MigrateError(
+          `batchAlterTable(${batch.tableName}, { recreate: "never" }): SQLite's ALTER TABLE can't do ${blocked.describe()}.`,
+          "ATH-MIGRATE-BATCH",
+        );
+      }
+      return false;
+    }
+    return recreate === "always" || batch.ops.some((o) => this.needsRebuild(o));
+  }
+
+  override async rebuildTable(batch: BatchAlterTableOp): Promise<void> {
+    const schema = batch.options.schema ?? null;
+    const model = batch.options.copyFrom
+      ? modelFromTable(batch.options.copyFrom, this.compiler)
+      : await modelFromDatabase(this.inspector(batch.describe()), batch.tableName, schema);
+    for (const op of batch.ops) applyToModel(model, op, this.compiler);
+    if (model.columns.length === 0) {
+      throw new MigrateError(`${batch.describe()} would leave the table with no columns; drop the table instead.`, "ATH-MIGRATE");
+    }
+    for (const sql of rebuildStatements(model, this.compiler)) await this.exec(sql);
+  }
+
+  /** The rowid alias is spelled INTEGER whatever integer type the model says (only INTEGER aliases the rowid). */
+  override compareType(model: Column, reflected: ReflectedColumn): "same" | "different" | "unknown" {
+    if (reflected.autoincrement && isIntegerType(model.type) && reflected.rawType.toUpperCase() === "INTEGER") return "same";
+    return super.compareType(model, reflected);
+  }
+
+  /** Booleans are stored as 0/1. */
+  override normalizeDefaultSql(sql: string): string {
+    const s = sql.trim().toLowerCase();
+    return super.normalizeDefaultSql(s === "false" ? "0" : s === "true" ? "1" : sql);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * `athanor/orm`: typed mapped classes, the Session, the identity map and the unit of work
+ * (SQLAlchemy 2.0 ORM). Built on `athanor`'s expression language, schema and engine; it never
+ * writes SQL text, it builds statements.
+ *
+ * @example
+ * import { createEngine, Integer, String, select } from "athanor";
+ * import { declarativeBase, mappedColumn, sessionmaker } from "athanor/orm";
+ *
+ * const Base = declarativeBase();
+ * class User extends Base.model("users", {
+ *   id: mappedColumn(Integer, { primaryKey: true }),
+ *   email: mappedColumn(String(255), { unique: true }),
+ * }) {}
+ * const engine = createEngine("sqlite:///app.db");
+ * await Base.metadata.createAll(engine);
+ * const SessionLocal = sessionmaker({ bind: engine });
+ * await SessionLocal.begin(async (db) => db.add(new User({ email: "ann@x.io" })));
+ */
+import "./loading/compile-state.js";
+
+export {
+  declarativeBase,
+  DeclarativeRoot,
+  type ModelClass,
+  type ModelOptions,
+  type ModelRow,
+  type ModelInit,
+  type ModelStatics,
+  type MappedClass,
+} from "./mapping/declarative.js";
+export {
+  mappedColumn,
+  type MappedColumnOptions,
+  type MappedValueOf,
+  type MappedOptionalOf,
+} from "./mapping/columns.js";
+export { Registry, type RegistryOptions, type MappedStatics } from "./mapping/registry.js";
+export { Mapper, type MapperOptions, type IdentityKey } from "./mapping/mapper.js";
+export {
+  MapperProperty,
+  ColumnProperty,
+  registerLoaderStrategy,
+  loaderStrategy,
+  type LoaderStrategy,
+  type Validator,
+  type Validators,
+} from "./mapping/properties.js";
+export { Session, type SessionOptions, type SessionResult } from "./session/session.js";
+export { sessionmaker, type SessionMaker } from "./session/sessionmaker.js";
+export type { BulkOptions } from "./session/bulk.js";
+export type { DependencyProcessor, FlushContext } from "./session/unit-of-work.js";
+export { awaitableAttrs, type AwaitableAttrs } from "./session/awaitable-attrs.js";
+export { OrmResult } from "./loading/result.js";
+export type { LoadByIdentityOptions } from "./loading/load-by-identity.js";
+export {
+  inspect,
+  flagModified,
+  InstanceInspection,
+  AttributeState,
+  type History,
+} from "./state/inspection.js";
+export { listen, removeListener, type MapperListener, type SessionListener } from "./listen.js";
+export { MapperEvents, SessionEvents, type MapperEventName, type SessionEventName } from "./events.js";
+export {
+  UnmappedClassError,
+  UnmappedInstanceError,
+  FlushError,
+  StaleDataError,
+  PendingRollbackError,
+  UnloadedAttributeError,
+  DetachedInstanceError,
+  ObjectDeletedError,
+  AttributeValueError,
+} from "./errors.js";

@@ -1,0 +1,56 @@
+/**
+ * `mappedColumn()`: a column for a declarative model (SQLAlchemy 2.0: `mapped_column()`).
+ *
+ * It is a schema `Column` with one difference: **NOT NULL by default**, as SQLAlchemy 2.0 makes
+ * a `Mapped[str]` column NOT NULL and a `Mapped[Optional[str]]` one nullable. Here the type
+ * can't be read from an annotation, so `nullable: true` is how a column becomes optional, and
+ * the instance attribute is typed `T | null` accordingly. Core's `Column(...)` (nullable by
+ * default) is accepted in models too.
+ *
+ * @example
+ * id: mappedColumn(Integer, { primaryKey: true }),                  // number; optional in the constructor
+ * email: mappedColumn(String(255), { unique: true }),               // string; required
+ * firstName: mappedColumn(String(100), { name: "first_name", nullable: true }), // string | null
+ * isActive: mappedColumn(Boolean, { default: true }),               // boolean; optional (has a default)
+ */
+import { Column, type ColumnOptions } from "../../schema/column.js";
+import type { TypeEngine, TypeValue } from "../../sql/types/type-engine.js";
+
+/** Options of `mappedColumn`: those of `Column`, with `nullable` defaulting to false. */
+export type MappedColumnOptions<T = unknown> = ColumnOptions<T>;
+
+type IsAutoPk<Ty, O> = O extends { primaryKey: true }
+  ? O extends { autoincrement: false } | { foreignKey: {} }
+    ? false
+    : Ty extends TypeEngine<number | bigint>
+      ? true
+      : false
+  : false;
+
+/** The value type of a mapped column: `T`, or `T | null` with `nullable: true` (never for a primary key). */
+export type MappedValueOf<Ty, O> = O extends { nullable: true }
+  ? O extends { primaryKey: true }
+    ? TypeValue<Ty>
+    : TypeValue<Ty> | null
+  : TypeValue<Ty>;
+
+/** Whether the constructor (and INSERT) may omit it: nullable, defaulted, or an autoincrementing key. */
+export type MappedOptionalOf<Ty, O> = O extends { nullable: true }
+  ? O extends { primaryKey: true }
+    ? IsAutoPk<Ty, O>
+    : true
+  : O extends { default: {} } | { serverDefault: {} } | { autoincrement: true }
+    ? true
+    : IsAutoPk<Ty, O>;
+
+/**
+ * A column of a declarative model, NOT NULL unless `nullable: true`.
+ * @example class User extends Base.model("users", { id: mappedColumn(Integer, { primaryKey: true }) }) {}
+ */
+export function mappedColumn<
+  Ty extends TypeEngine<any>,
+  const O extends MappedColumnOptions<TypeValue<Ty>> = {},
+>(type: Ty, options?: O): Column<MappedValueOf<Ty, O>, string, MappedOptionalOf<Ty, O>> {
+  const o = (options ?? {}) as MappedColumnOptions<any>;
+  return new Column(type, { ...o, nullable: o.nullable ?? false }) as Column<any, string, any>;
+}

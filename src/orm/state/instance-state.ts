@@ -1,0 +1,109 @@
+/**
+ * Per-instance ORM state (SQLAlchemy: `orm/state.py` InstanceState), kept in one hidden slot of
+ * each mapped object (`obj[STATE]`). Attribute values live in `values`, one slot per column in
+ * table order (`undefined`: not loaded); `committed` holds the original value of each attribute
+ * changed since it was loaded or flushed, which is all the change tracking there is: no copy of
+ * every loaded row, no Proxy.
+ *
+ * The object's lifecycle state follows from three fields (SQLAlchemy's five states):
+ *
+ * | state      | key    | session | deleted |
+ * |------------|--------|---------|---------|
+ * | transient  | null   | null    |         |
+ * | pending    | null   | set     |         |
+ * | persistent | set    | set     | false   |
+ * | deleted    | set    | set     | true    |  (its DELETE was flushed, not yet committed)
+ * | detached   | set    | null    |         |
+ */
+import type { IdentityKey, Mapper } from "../mapping/mapper.js";
+
+/** The hidden slot holding an object's InstanceState. */
+export const STATE: unique symbol = Symbol("athanor.orm.state");
+
+/** What the state needs of its Session (the Session class implements it). @internal */
+export interface StateOwner {
+  /** Records a persistent object whose attributes changed, so flush finds it without a scan. */
+  _markDirty(state: InstanceState): void;
+}
+
+export class InstanceState<T extends object = any> {
+  /** Original values of attributes changed since load or flush, by value index (`undefined`: unknown). */
+  committed: Map<number, unknown> | null = null;
+  /** Identity key in its mapper's identity map; null until the row exists. */
+  key: IdentityKey | null = null;
+  /** The Session it belongs to (pending, persistent, deleted). */
+  session: StateOwner | null = null;
+  /** Its DELETE was flushed in the current transaction. */
+  deleted = false;
+  /** Why some attributes are not loaded, for the error raised when one is read. */
+  unloadedReason: string | null = null;
+
+  constructor(
+    readonly mapper: Mapper<T>,
+    readonly obj: T,
+    /** Current values by column index; `undefined` = not loaded (or never set). */
+    public values: unknown[],
+  ) {}
+
+  get transient(): boolean {
+    return this.key === null && this.session === null;
+  }
+  get pending(): boolean {
+    return this.key === null && this.session !== null;
+  }
+  get persistent(): boolean {
+    return this.key !== null && this.session !== null && !this.deleted;
+  }
+  get isDeleted(): boolean {
+    return this.key !== null && this.session !== null && this.deleted;
+  }
+  get detached(): boolean {
+    return this.key !== null && this.session === null;
+  }
+  /** True when some attribute changed since load or flush. */
+  get modified(): boolean {
+    return this.committed !== null && this.committed.size > 0;
+  }
+
+  /** The primary key values (null until known). */
+  identity(): unknown[] | null {
+    if (this.key === null) return null;
+    return this.mapper.pkProps.map((p) => this.values[p.index]);
+  }
+
+  /**
+   * Marks attributes not loaded (all but the primary key when `indexes` is omitted) and drops
+   * their pending changes (SQLAlchemy: `_expire`).
+   */
+  expire(reason: string, indexes?: readonly number[]): void {
+    const props = this.mapper.columnProps;
+    if (indexes === undefined) {
+      for (const p of props) if (!p.isPrimaryKey) this.values[p.index] = undefined;
+      this.committed = null;
+    } else {
+      for (const i of indexes) {
+        if (props[i]!.isPrimaryKey) continue;
+        this.values[i] = undefined;
+        this.committed?.delete(i);
+      }
+    }
+    this.unloadedReason = reason;
+  }
+
+  /** True when some non-key attribute is not loaded. */
+  hasUnloaded(): boolean {
+    const v = this.values;
+    for (let i = 0; i < v.length; i++) if (v[i] === undefined) return true;
+    return false;
+  }
+
+  /** Forgets pending changes: the current values become the committed ones. */
+  commitAll(): void {
+    this.committed = null;
+  }
+}
+
+/** The state of a mapped object, or undefined for objects never touched by the ORM. */
+export function stateOf(obj: object): InstanceState | undefined {
+  return (obj as { [STATE]?: InstanceState })[STATE];
+}
