@@ -16,27 +16,71 @@ export default tseslint.config(
   {
     // Layering: lower layers never import upper ones (see ARCHITECTURE.md).
     files: ["src/util/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["../sql/*", "../schema/*", "../engine/*", "../dialects/*", "../orm/*"] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["../sql/*", "../schema/*", "../engine/*", "../dialects/*", "../orm/*"] },
+      ],
+    },
   },
   {
     files: ["src/sql/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/schema/*", "**/engine/*", "**/dialects/*", "**/orm/*", "**/migrate/*"] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["**/schema/*", "**/engine/*", "**/dialects/*", "**/orm/*", "**/migrate/*"] },
+      ],
+    },
   },
   {
     files: ["src/schema/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/engine/*", "**/dialects/*", "**/orm/*", "**/migrate/*"] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["**/engine/*", "**/dialects/*", "**/orm/*", "**/migrate/*"] },
+      ],
+    },
   },
   {
     files: ["src/engine/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/dialects/sqlite/*", "**/dialects/postgresql/*", "**/dialects/mysql/*", "**/orm/*", "**/migrate/*"] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            "**/dialects/sqlite/*",
+            "**/dialects/postgresql/*",
+            "**/dialects/mysql/*",
+            "**/orm/*",
+            "**/migrate/*",
+          ],
+        },
+      ],
+    },
   },
   {
     files: ["src/orm/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/migrate/*", "**/cli/*", "**/integrations/*", "**/dialects/sqlite/*", "**/dialects/postgresql/*", "**/dialects/mysql/*"] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            "**/migrate/*",
+            "**/cli/*",
+            "**/integrations/*",
+            "**/dialects/sqlite/*",
+            "**/dialects/postgresql/*",
+            "**/dialects/mysql/*",
+          ],
+        },
+      ],
+    },
   },
   {
     files: ["src/migrate/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/orm/*", "**/cli/*", "**/integrations/*"] }] },
+    rules: {
+      "no-restricted-imports": ["error", { patterns: ["**/orm/*", "**/cli/*", "**/integrations/*"] }],
+    },
   },
   {
     files: ["src/cli/**"],
@@ -44,6 +88,11 @@ export default tseslint.config(
   },
   {
     files: ["src/dialects/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["**/orm/*", "**/migrate/*", "**/engine/engine*", "**/engine/connection*"] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["**/orm/*", "**/migrate/*", "**/engine/engine*", "**/engine/connection*"] },
+      ],
+    },
   },
 );

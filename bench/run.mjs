@@ -23,7 +23,10 @@ function run(cmd, args, opts = {}) {
 const newer = (a, b) => !existsSync(b) || statSync(a).mtimeMs > statSync(b).mtimeMs;
 
 // 1. The root's dependencies (tsx runs the TypeScript; Athanor's drivers; typescript for T1).
-if (!existsSync(path.join(rootDir, "node_modules", "tsx")) || !existsSync(path.join(rootDir, "node_modules", "better-sqlite3"))) {
+if (
+  !existsSync(path.join(rootDir, "node_modules", "tsx")) ||
+  !existsSync(path.join(rootDir, "node_modules", "better-sqlite3"))
+) {
   console.error("Installing the root dependencies (npm ci)…");
   run(npm, ["ci", "--no-audit", "--no-fund"], { cwd: rootDir });
 }
@@ -40,7 +43,10 @@ if (!existsSync(installed) || newer(path.join(benchDir, "package-lock.json"), in
 const stub = path.join(benchDir, ".data", "no-schema-engine");
 mkdirSync(path.dirname(stub), { recursive: true });
 if (!existsSync(stub)) {
-  writeFileSync(stub, '#!/bin/sh\necho "the Prisma schema engine is not installed (no engine downloads)" >&2\nexit 1\n');
+  writeFileSync(
+    stub,
+    '#!/bin/sh\necho "the Prisma schema engine is not installed (no engine downloads)" >&2\nexit 1\n',
+  );
   chmodSync(stub, 0o755);
 }
 for (const provider of ["sqlite", "postgresql", "mysql"]) {
@@ -48,16 +54,29 @@ for (const provider of ["sqlite", "postgresql", "mysql"]) {
   const client = path.join(benchDir, ".data", "prisma", provider, "client.ts");
   if (newer(schema, client)) {
     console.error(`Generating the Prisma client for ${provider}…`);
-    run(process.execPath, [path.join(benchDir, "node_modules", "prisma", "build", "index.js"), "generate", "--schema", schema], {
-      cwd: benchDir,
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: stub, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
-    });
+    run(
+      process.execPath,
+      [path.join(benchDir, "node_modules", "prisma", "build", "index.js"), "generate", "--schema", schema],
+      {
+        cwd: benchDir,
+        env: {
+          ...process.env,
+          PRISMA_SCHEMA_ENGINE_BINARY: stub,
+          PRISMA_HIDE_UPDATE_MESSAGE: "1",
+          CHECKPOINT_DISABLE: "1",
+        },
+      },
+    );
   }
 }
 
 // 4. The benchmark.
-const r = spawnSync(process.execPath, ["--import", "tsx", path.join(benchDir, "src", "main.ts"), ...process.argv.slice(2)], {
-  cwd: rootDir,
-  stdio: "inherit",
-});
+const r = spawnSync(
+  process.execPath,
+  ["--import", "tsx", path.join(benchDir, "src", "main.ts"), ...process.argv.slice(2)],
+  {
+    cwd: rootDir,
+    stdio: "inherit",
+  },
+);
 process.exit(r.status ?? 1);

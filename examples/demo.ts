@@ -61,14 +61,22 @@ const products = new Table("products", metadata, {
 
 const orders = new Table("orders", metadata, {
   id: Column(Integer, { primaryKey: true }),
-  userId: Column(Integer, { name: "user_id", nullable: false, foreignKey: ForeignKey("users.id", { ondelete: "CASCADE" }) }),
+  userId: Column(Integer, {
+    name: "user_id",
+    nullable: false,
+    foreignKey: ForeignKey("users.id", { ondelete: "CASCADE" }),
+  }),
   status: Column(String(20), { nullable: false, default: "pending" }),
   totalAmount: Column(Numeric(10, 2), { name: "total_amount", nullable: false, default: "0" }),
 });
 
 const orderItems = new Table("order_items", metadata, {
   id: Column(Integer, { primaryKey: true }),
-  orderId: Column(Integer, { name: "order_id", nullable: false, foreignKey: ForeignKey("orders.id", { ondelete: "CASCADE" }) }),
+  orderId: Column(Integer, {
+    name: "order_id",
+    nullable: false,
+    foreignKey: ForeignKey("orders.id", { ondelete: "CASCADE" }),
+  }),
   productId: Column(Integer, { name: "product_id", nullable: false, foreignKey: ForeignKey("products.id") }),
   quantity: Column(Integer, { nullable: false }),
   price: Column(Numeric(10, 2), { nullable: false }),
@@ -80,20 +88,42 @@ const step = (title: string) => console.log(`\n\x1b[1m== ${title}\x1b[0m`);
 const show = (rows: readonly object[]) => console.table(rows);
 
 /** Creates an order with its items in the caller's transaction; throws when stock is short. */
-async function createOrderWithItems(conn: Connection, userId: number, items: { productId: number; quantity: number }[]) {
+async function createOrderWithItems(
+  conn: Connection,
+  userId: number,
+  items: { productId: number; quantity: number }[],
+) {
   const { insertedPrimaryKey } = await conn.execute(insert(orders).values({ userId }));
   const orderId = Number(insertedPrimaryKey![0]);
   let total = 0;
   for (const item of items) {
     // SELECT … FOR UPDATE locks the product row where the database has row locks.
-    const product = (await conn.execute(select(products).where(products.c.id.eq(item.productId)).forUpdate())).oneOrNone();
+    const product = (
+      await conn.execute(select(products).where(products.c.id.eq(item.productId)).forUpdate())
+    ).oneOrNone();
     if (!product) throw new Error(`Product ${item.productId} not found`);
-    if (product.stock < item.quantity) throw new Error(`Insufficient stock for product ${product.name} (${product.stock} left)`);
-    await conn.execute(insert(orderItems).values({ orderId, productId: product.id, quantity: item.quantity, price: product.price }));
-    await conn.execute(update(products).where(products.c.id.eq(product.id)).values({ stock: products.c.stock.sub(item.quantity) }));
+    if (product.stock < item.quantity)
+      throw new Error(`Insufficient stock for product ${product.name} (${product.stock} left)`);
+    await conn.execute(
+      insert(orderItems).values({
+        orderId,
+        productId: product.id,
+        quantity: item.quantity,
+        price: product.price,
+      }),
+    );
+    await conn.execute(
+      update(products)
+        .where(products.c.id.eq(product.id))
+        .values({ stock: products.c.stock.sub(item.quantity) }),
+    );
     total += Number(product.price) * item.quantity;
   }
-  await conn.execute(update(orders).where(orders.c.id.eq(orderId)).values({ totalAmount: total.toFixed(2) }));
+  await conn.execute(
+    update(orders)
+      .where(orders.c.id.eq(orderId))
+      .values({ totalAmount: total.toFixed(2) }),
+  );
   return orderId;
 }
 
@@ -126,7 +156,9 @@ async function main() {
       { name: "Monitor", price: "189.00", stock: 3 },
     ]);
   });
-  await engine.begin(async (conn) => show((await conn.execute(select(users.c.id, users.c.username, users.c.isActive))).all()));
+  await engine.begin(async (conn) =>
+    show((await conn.execute(select(users.c.id, users.c.username, users.c.isActive))).all()),
+  );
 
   step("Place orders in transactions");
   await engine.begin(async (conn) => {
@@ -178,7 +210,9 @@ async function main() {
     console.log(`rolled back: ${(e as Error).message}`);
   }
   await engine.begin(async (conn) => {
-    const n = (await conn.execute(select(func.count()).selectFrom(orders).where(orders.c.userId.eq(3)))).scalarOne();
+    const n = (
+      await conn.execute(select(func.count()).selectFrom(orders).where(orders.c.userId.eq(3)))
+    ).scalarOne();
     const kb = (await conn.execute(select(products.c.stock).where(products.c.id.eq(1)))).scalarOne();
     console.log(`orders for chloé: ${n}; keyboards in stock: ${kb} (unchanged)`);
   });
@@ -186,7 +220,9 @@ async function main() {
   step("Bulk update: deactivate users without orders");
   await engine.begin(async (conn) => {
     const noOrders = select(orders.c.userId);
-    const res = await conn.execute(update(users).where(users.c.id.notIn(noOrders)).values({ isActive: false }));
+    const res = await conn.execute(
+      update(users).where(users.c.id.notIn(noOrders)).values({ isActive: false }),
+    );
     console.log(`rowcount: ${res.rowcount}`);
   });
 

@@ -11,7 +11,12 @@ export * from "./sql/index.js";
 export * from "./engine/index.js";
 export type { IsolationLevel, DialectCapabilities } from "./dialects/base/dialect.js";
 export { Dialect } from "./dialects/base/dialect.js";
-export type { ConnectArgs, DriverConnection, DriverResult, DriverExecuteOptions } from "./dialects/base/driver.js";
+export type {
+  ConnectArgs,
+  DriverConnection,
+  DriverResult,
+  DriverExecuteOptions,
+} from "./dialects/base/driver.js";
 import { registerDialect as registerEngineDialect } from "./engine/registry.js";
 import { SqliteDialect } from "./dialects/sqlite/dialect.js";
 import { PostgresDialect } from "./dialects/postgresql/dialect.js";

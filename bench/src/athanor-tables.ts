@@ -18,7 +18,11 @@ export const product = new Table("bench_product", metadata, {
 
 export const order = new Table("bench_order", metadata, {
   id: Column(Integer, { primaryKey: true }),
-  customerId: Column(Integer, { name: "customer_id", nullable: false, foreignKey: ForeignKey("bench_customer.id") }),
+  customerId: Column(Integer, {
+    name: "customer_id",
+    nullable: false,
+    foreignKey: ForeignKey("bench_customer.id"),
+  }),
   status: Column(String(20), { nullable: false }),
   total: Column(Integer, { nullable: false }),
 });
@@ -26,7 +30,11 @@ export const order = new Table("bench_order", metadata, {
 export const orderItem = new Table("bench_order_item", metadata, {
   id: Column(Integer, { primaryKey: true }),
   orderId: Column(Integer, { name: "order_id", nullable: false, foreignKey: ForeignKey("bench_order.id") }),
-  productId: Column(Integer, { name: "product_id", nullable: false, foreignKey: ForeignKey("bench_product.id") }),
+  productId: Column(Integer, {
+    name: "product_id",
+    nullable: false,
+    foreignKey: ForeignKey("bench_product.id"),
+  }),
   quantity: Column(Integer, { nullable: false }),
   unitPrice: Column(Integer, { name: "unit_price", nullable: false }),
 });

@@ -9,6 +9,8 @@ import { performance } from "node:perf_hooks";
 import { Session } from "node:inspector/promises";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { findSourceMap } from "node:module";
+import { fileURLToPath } from "node:url";
 import { targetFor, type DbKind, type Sizes } from "./config.js";
 import {
   expectedCustomers,
@@ -115,7 +117,9 @@ export async function runChild(args: ChildArgs): Promise<ChildResult> {
             const n = sizes.insert;
             if (r.count !== n) throw new VerificationError(`W1: inserted ${r.count} objects, expected ${n}`);
             if (r.sumId !== 0 && r.sumId !== (n * (n + 1)) / 2)
-              throw new VerificationError(`W1: ids assigned sum to ${r.sumId}, expected ${(n * (n + 1)) / 2}`);
+              throw new VerificationError(
+                `W1: ids assigned sum to ${r.sumId}, expected ${(n * (n + 1)) / 2}`,
+              );
             same("W1 (table after commit)", await setup.customerChecksum(), expectedCustomers(range(1, n)));
           },
         }
@@ -129,7 +133,9 @@ export async function runChild(args: ChildArgs): Promise<ChildResult> {
     W3: adapter.w3
       ? { before: ensureLoaded, run: async () => same("W3", await adapter.w3!(ids), expectedCustomers(ids)) }
       : null,
-    W4: adapter.w4 ? { before: ensureLoaded, run: async () => same("W4", await adapter.w4!(), expectedGraph(sizes)) } : null,
+    W4: adapter.w4
+      ? { before: ensureLoaded, run: async () => same("W4", await adapter.w4!(), expectedGraph(sizes)) }
+      : null,
     W5: adapter.w5
       ? {
           before: async (run) => {
@@ -139,7 +145,10 @@ export async function runChild(args: ChildArgs): Promise<ChildResult> {
             const n = sizes.updates;
             const loaded: CustomerChecksum = await adapter.w5!(n, (id) => updatedScore(id, run));
             same("W5 (objects loaded)", loaded, expectedCustomers(range(1, n)), idKeys);
-            const want = { ...expectedCustomers(range(1, n)), sumScore: range(1, n).reduce((a, id) => a + updatedScore(id, run), 0) };
+            const want = {
+              ...expectedCustomers(range(1, n)),
+              sumScore: range(1, n).reduce((a, id) => a + updatedScore(id, run), 0),
+            };
             same("W5 (table after flush)", await setup.customerChecksum(n), want);
             state = "dirty";
           },
@@ -171,7 +180,9 @@ export async function runChild(args: ChildArgs): Promise<ChildResult> {
       continue;
     }
     const samples: number[] = [];
-    const profiler = args.profileDir ? new Profiler(path.join(args.profileDir, `${args.db}-${args.lib}-${w}.cpuprofile`)) : null;
+    const profiler = args.profileDir
+      ? new Profiler(path.join(args.profileDir, `${args.db}-${args.lib}-${w}.cpuprofile`))
+      : null;
     try {
       let runs = args.runs;
       for (let r = 0; r < args.warmup + runs; r++) {
@@ -184,7 +195,11 @@ export async function runChild(args: ChildArgs): Promise<ChildResult> {
         const dt = performance.now() - t0;
         if (profiler && r >= args.warmup) await profiler.pause();
         if (r < args.warmup) {
-          if (r === args.warmup - 1) runs = Math.max(args.minRuns, Math.min(args.runs, Math.floor(args.budgetMs / Math.max(dt, 1e-3))));
+          if (r === args.warmup - 1)
+            runs = Math.max(
+              args.minRuns,
+              Math.min(args.runs, Math.floor(args.budgetMs / Math.max(dt, 1e-3))),
+            );
         } else samples.push(dt);
       }
       await profiler?.stop();
@@ -234,8 +249,27 @@ class Profiler {
     await this.session.post("Profiler.disable");
     this.session.disconnect();
     mkdirSync(path.dirname(this.file), { recursive: true });
-    writeFileSync(this.file, JSON.stringify(mergeProfiles(this.parts)));
+    writeFileSync(this.file, JSON.stringify(toOriginalPositions(mergeProfiles(this.parts))));
   }
+}
+
+/**
+ * tsx hands V8 whitespace-minified code (one line per file), so profile positions are mapped back
+ * to the .ts sources through the inline source maps Node keeps (the child runs with --enable-source-maps).
+ */
+function toOriginalPositions(profile: any): any {
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    if (!f.url?.startsWith("file://") || f.url.includes("/node_modules/")) continue;
+    const map = findSourceMap(f.url) ?? findSourceMap(fileURLToPath(f.url));
+    const e = map?.findEntry(f.lineNumber, f.columnNumber) as
+      { originalLine?: number; originalColumn?: number } | undefined;
+    if (e?.originalLine !== undefined) {
+      f.lineNumber = e.originalLine;
+      f.columnNumber = e.originalColumn ?? 0;
+    }
+  }
+  return profile;
 }
 
 /** Concatenates V8 profiles (node ids renumbered) into one whose samples are all of theirs. */
@@ -254,7 +288,13 @@ function mergeProfiles(parts: any[]): any {
     timeDeltas.push(...p.timeDeltas);
     offset += max;
   }
-  return { nodes, startTime: parts[0]?.startTime ?? 0, endTime: parts.at(-1)?.endTime ?? 0, samples, timeDeltas };
+  return {
+    nodes,
+    startTime: parts[0]?.startTime ?? 0,
+    endTime: parts.at(-1)?.endTime ?? 0,
+    samples,
+    timeDeltas,
+  };
 }
 
 function describeError(e: Error): string {

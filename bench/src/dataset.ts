@@ -34,7 +34,8 @@ export const updatedScore = (id: number, run: number): number => 1000 + ((id * 7
 /** W1's objects (no ids: the database assigns them). */
 export function newCustomers(n: number): NewCustomer[] {
   const out: NewCustomer[] = new Array(n);
-  for (let i = 1; i <= n; i++) out[i - 1] = { name: customerName(i), description: customerDescription(i), score: customerScore(i) };
+  for (let i = 1; i <= n; i++)
+    out[i - 1] = { name: customerName(i), description: customerDescription(i), score: customerScore(i) };
   return out;
 }
 
@@ -59,7 +60,10 @@ export function emptyCustomerChecksum(): CustomerChecksum {
 }
 
 /** Adds one loaded customer (entity or row) to a checksum: every column is read. */
-export function addCustomer(c: CustomerChecksum, row: { id: number; name: string; description: string; score: number }): void {
+export function addCustomer(
+  c: CustomerChecksum,
+  row: { id: number; name: string; description: string; score: number },
+): void {
   c.count++;
   c.sumId += row.id;
   c.sumScore += row.score;
@@ -67,7 +71,9 @@ export function addCustomer(c: CustomerChecksum, row: { id: number; name: string
   c.sumDescriptionLength += row.description.length;
 }
 
-export function checksumOfCustomers(rows: Iterable<{ id: number; name: string; description: string; score: number }>): CustomerChecksum {
+export function checksumOfCustomers(
+  rows: Iterable<{ id: number; name: string; description: string; score: number }>,
+): CustomerChecksum {
   const c = emptyCustomerChecksum();
   for (const r of rows) addCustomer(c, r);
   return c;
@@ -75,7 +81,13 @@ export function checksumOfCustomers(rows: Iterable<{ id: number; name: string; d
 
 export function expectedCustomers(ids: Iterable<number>): CustomerChecksum {
   const c = emptyCustomerChecksum();
-  for (const i of ids) addCustomer(c, { id: i, name: customerName(i), description: customerDescription(i), score: customerScore(i) });
+  for (const i of ids)
+    addCustomer(c, {
+      id: i,
+      name: customerName(i),
+      description: customerDescription(i),
+      score: customerScore(i),
+    });
   return c;
 }
 
@@ -102,7 +114,14 @@ export interface GraphOrder {
 }
 
 export function checksumOfGraph(orders: Iterable<GraphOrder>): GraphChecksum {
-  const c: GraphChecksum = { orders: 0, items: 0, sumCustomerId: 0, sumCustomerNameLength: 0, sumItemValue: 0, sumProductNameLength: 0 };
+  const c: GraphChecksum = {
+    orders: 0,
+    items: 0,
+    sumCustomerId: 0,
+    sumCustomerNameLength: 0,
+    sumItemValue: 0,
+    sumProductNameLength: 0,
+  };
   for (const o of orders) {
     c.orders++;
     c.sumCustomerId += o.customer.id;
@@ -133,7 +152,8 @@ export function expectedGraph(s: Sizes): GraphChecksum {
 /** The rows of the read data set, table by table, columns in DDL order. */
 export function dataRows(s: Sizes): Record<string, { columns: string[]; rows: unknown[][] }> {
   const customers: unknown[][] = [];
-  for (let i = 1; i <= s.customers; i++) customers.push([i, customerName(i), customerDescription(i), customerScore(i)]);
+  for (let i = 1; i <= s.customers; i++)
+    customers.push([i, customerName(i), customerDescription(i), customerScore(i)]);
   const products: unknown[][] = [];
   for (let p = 1; p <= s.products; p++) products.push([p, `product ${p}`, productPrice(p)]);
   const orders: unknown[][] = [];

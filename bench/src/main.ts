@@ -4,8 +4,8 @@
  * installed, the SQLAlchemy script. Writes bench/results/results.{json,md}.
  *
  * Options: --db=sqlite,postgresql,mariadb  --lib=raw,athanor-core,…  --workloads=W1,W2e,…
- *          --runs=7 (at most; fewer for slow workloads, at least 3: see --budget) --budget=2500 (ms of timed runs
- *          per workload) --warmup=1 --scale=1 --smoke (tiny sizes, results under .data/smoke)
+ *          --runs=15 (at most; fewer for slow workloads, at least 3: see --budget) --budget=1500 (ms of timed
+ *          runs per workload) --warmup=1 --scale=1 --smoke (tiny sizes, results under .data/smoke)
  *          --cpu-prof / --profile (Athanor adapters by default: a V8 CPU profile of each workload's timed
  *          runs, written to <out>/profiles/*.cpuprofile and summarized in <out>/profile.md)
  *          --no-t1 --no-sqlalchemy --out=DIR
@@ -63,7 +63,8 @@ function parseArgs(argv: string[]): Options {
     const v = get(name);
     if (!v) return [...all];
     const items = v.split(",").map((s) => s.trim()) as T[];
-    for (const i of items) if (!all.includes(i)) throw new Error(`--${name}: unknown '${i}'; known: ${all.join(", ")}`);
+    for (const i of items)
+      if (!all.includes(i)) throw new Error(`--${name}: unknown '${i}'; known: ${all.join(", ")}`);
     return items;
   };
   const smoke = get("smoke") === "true";
@@ -75,15 +76,18 @@ function parseArgs(argv: string[]): Options {
     dbs: list("db", DB_KINDS),
     libs,
     workloads: list("workloads", WORKLOADS),
-    runs: Number(get("runs") ?? (smoke ? 1 : 7)),
-    budgetMs: Number(get("budget") ?? 2500),
+    runs: Number(get("runs") ?? (smoke ? 1 : 15)),
+    budgetMs: Number(get("budget") ?? 1500),
     warmup: Number(get("warmup") ?? 1),
     sizes: smoke ? SMOKE_SIZES : scaled(DEFAULT_SIZES, scale),
     smoke,
     profile,
     t1: get("no-t1") !== "true" && !profile && (get("t1") !== undefined || !get("lib")),
-    sqlalchemy: get("no-sqlalchemy") !== "true" && !profile && (get("sqlalchemy") !== undefined || !get("lib")),
-    out: get("out") ?? (smoke ? path.join(DATA_DIR, "smoke") : profile ? path.join(DATA_DIR, "profile") : RESULTS_DIR),
+    sqlalchemy:
+      get("no-sqlalchemy") !== "true" && !profile && (get("sqlalchemy") !== undefined || !get("lib")),
+    out:
+      get("out") ??
+      (smoke ? path.join(DATA_DIR, "smoke") : profile ? path.join(DATA_DIR, "profile") : RESULTS_DIR),
   };
 }
 
@@ -95,11 +99,23 @@ function workloadsFor(lib: LibraryId, ws: WorkloadId[]): WorkloadId[] {
 function runChildProcess(args: ChildArgs, extraNodeArgs: string[] = []): Promise<ChildResult> {
   return new Promise((resolve) => {
     const script = path.join(BENCH_DIR, "src", "child.ts");
-    const child = spawn(process.execPath, ["--expose-gc", ...extraNodeArgs, "--import", "tsx", script, JSON.stringify(args)], {
-      cwd: ROOT_DIR,
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, NODE_ENV: "production" },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--expose-gc",
+        ...(args.profileDir ? ["--enable-source-maps"] : []),
+        ...extraNodeArgs,
+        "--import",
+        "tsx",
+        script,
+        JSON.stringify(args),
+      ],
+      {
+        cwd: ROOT_DIR,
+        stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, NODE_ENV: "production" },
+      },
+    );
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), 240_000);
@@ -171,13 +187,24 @@ async function main(): Promise<void> {
   }
   if (o.t1) {
     process.stderr.write("T1: type-check cost\n");
-    report.t1 = await runT1(o.smoke).catch((err): T1Result => ({ error: String((err as Error).stack ?? err), entries: [] }));
+    report.t1 = await runT1(o.smoke).catch((err): T1Result => ({
+      error: String((err as Error).stack ?? err),
+      entries: [],
+    }));
   }
   if (o.sqlalchemy) {
     process.stderr.write("SQLAlchemy\n");
-    report.sqlalchemy = await runSqlAlchemy(o.dbs, o.sizes, o.runs, o.warmup).catch(
-      (err): SqlAlchemyResult => ({ available: false, reason: String((err as Error).message ?? err), results: [] }),
-    );
+    report.sqlalchemy = await runSqlAlchemy(
+      Object.keys(report.servers) as DbKind[],
+      o.sizes,
+      o.runs,
+      o.warmup,
+      o.budgetMs,
+    ).catch((err): SqlAlchemyResult => ({
+      available: false,
+      reason: String((err as Error).message ?? err),
+      results: [],
+    }));
   }
   report.durationSeconds = Math.round((Date.now() - started) / 1000);
   const name = o.profile ? "profile" : "results";
@@ -202,7 +229,9 @@ function machineInfo() {
 }
 
 if (!existsSync(path.join(BENCH_DIR, "node_modules"))) {
-  process.stderr.write("bench/node_modules is missing: run `npm run bench` from the root (it installs them).\n");
+  process.stderr.write(
+    "bench/node_modules is missing: run `npm run bench` from the root (it installs them).\n",
+  );
   process.exit(1);
 }
 main().catch((err) => {

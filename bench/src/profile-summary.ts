@@ -28,7 +28,11 @@ export interface ProfileSummary {
 }
 
 export function summarizeProfile(file: string, top = 15): ProfileSummary {
-  const p = JSON.parse(readFileSync(file, "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const p = JSON.parse(readFileSync(file, "utf8")) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const byId = new Map<number, Node>();
   const parent = new Map<number, number>();
   for (const n of p.nodes) byId.set(n.id, n);
@@ -38,11 +42,12 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
   let total = 0;
   for (let i = 0; i < p.samples.length; i++) {
     const dt = (p.timeDeltas[i] ?? 0) / 1000;
-    total += dt;
     let id: number | undefined = p.samples[i]!;
     const leaf = byId.get(id)!;
     const name = label(leaf);
-    if (name.startsWith("(idle)")) continue;
+    // Idle time, and the inspector's own work when a run's profile is taken ("dispatch", no script), aren't the code's.
+    if (name.startsWith("(idle)") || name === "dispatch") continue;
+    total += dt;
     self.set(name, (self.get(name) ?? 0) + dt);
     const seen = new Set<string>();
     while (id !== undefined) {
@@ -61,15 +66,30 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
 
 export function summarizeProfiles(dir: string): string {
   if (!existsSync(dir)) return "";
-  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).sort();
-  const out = ["## Profiles", "", `CPU profiles of the timed runs (warm-up, setup and verification excluded) in \`${path.relative(ROOT_DIR, dir)}\`; open one in Chrome DevTools (Performance → Load profile) for the full tree.`, ""];
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .sort();
+  const out = [
+    "## Profiles",
+    "",
+    `CPU profiles of the timed runs (warm-up, setup and verification excluded) in \`${path.relative(ROOT_DIR, dir)}\`; open one in Chrome DevTools (Performance → Load profile) for the full tree.`,
+    "",
+  ];
   for (const f of files) {
     const s = summarizeProfile(path.join(dir, f));
-    out.push(`### ${f.replace(/\.cpuprofile$/, "")} — ${s.totalMs.toFixed(0)} ms sampled`, "");
+    out.push(`### ${f.replace(/\.cpuprofile$/, "")} — ${s.totalMs.toFixed(0)} ms of CPU sampled`, "");
     out.push("Self time (top 15):", "", "| ms | % | function |", "|--:|--:|---|");
-    for (const [n, ms] of s.self) out.push(`| ${ms.toFixed(1)} | ${((ms / s.totalMs) * 100).toFixed(1)} | \`${n}\` |`);
-    out.push("", "Athanor src/ functions by inclusive time (top 15):", "", "| ms | % | function |", "|--:|--:|---|");
-    for (const [n, ms] of s.athanorInclusive) out.push(`| ${ms.toFixed(1)} | ${((ms / s.totalMs) * 100).toFixed(1)} | \`${n}\` |`);
+    for (const [n, ms] of s.self)
+      out.push(`| ${ms.toFixed(1)} | ${((ms / s.totalMs) * 100).toFixed(1)} | \`${n}\` |`);
+    out.push(
+      "",
+      "Athanor src/ functions by inclusive time (top 15):",
+      "",
+      "| ms | % | function |",
+      "|--:|--:|---|",
+    );
+    for (const [n, ms] of s.athanorInclusive)
+      out.push(`| ${ms.toFixed(1)} | ${((ms / s.totalMs) * 100).toFixed(1)} | \`${n}\` |`);
     out.push("");
   }
   return out.join("\n");

@@ -19,7 +19,11 @@ export interface BenchReport {
   notes: string[];
 }
 
-const DB_TITLES: Record<DbKind, string> = { sqlite: "SQLite (file, WAL)", postgresql: "PostgreSQL", mariadb: "MariaDB" };
+const DB_TITLES: Record<DbKind, string> = {
+  sqlite: "SQLite (file, WAL)",
+  postgresql: "PostgreSQL",
+  mariadb: "MariaDB",
+};
 const LIB_TITLES: Record<string, string> = {
   raw: "raw driver",
   "athanor-core": "Athanor Core",
@@ -95,7 +99,7 @@ export function renderMarkdown(report: BenchReport): string {
   out.push(
     `Each cell: median of ${report.runs} timed runs after ${report.warmup} warm-up, in milliseconds, and (×) the ratio to the raw driver on the ` +
       "same database and workload. Every run is verified (counts and sums of what was loaded or written). " +
-      "`—`: the library has no such path; notes below the table say why a cell is empty.",
+      "`—`: the library has no such path (the reasons are listed after the tables).",
     "",
   );
   const libs = [...new Set(report.results.map((r) => r.lib))];
@@ -115,30 +119,37 @@ export function renderMarkdown(report: BenchReport): string {
           const ms = fmtMs(r.median!);
           return base && lib !== "raw" ? `${ms} (${(r.median! / base).toFixed(2)}×)` : ms;
         }
-        if (r.status === "missing") {
-          if (!r.note || r.note === "not implemented" || /no such|has no|not applicable/.test(r.note)) return "—";
-        }
-        footnotes.push(`${LIB_TITLES[lib] ?? lib}, ${w}: ${r.status === "failed" ? "FAILED: " : ""}${(r.note ?? "").split("\n")[0]}`);
+        if (r.status === "missing") return "—";
+        footnotes.push(
+          `${LIB_TITLES[lib] ?? lib}, ${w}: ${r.status === "failed" ? "FAILED: " : ""}${(r.note ?? "").split("\n")[0]}`,
+        );
         return `${r.status === "failed" ? "failed" : "n/a"} [${footnotes.length}]`;
       });
       if (cells.every((c) => c === "" || c === "—")) continue;
       out.push(`| ${workloadTitle(w, s)} | ${cells.join(" | ")} |`);
     }
     const errors = report.results.filter((r) => r.db === db && r.error);
-    for (const e of errors) footnotes.push(`${LIB_TITLES[e.lib] ?? e.lib}: did not run: ${e.error!.split("\n")[0]}`);
+    for (const e of errors)
+      footnotes.push(`${LIB_TITLES[e.lib] ?? e.lib}: did not run: ${e.error!.split("\n")[0]}`);
     if (footnotes.length) {
       out.push("");
       footnotes.forEach((f, i) => out.push(`[${i + 1}] ${f}  `));
     }
     out.push("");
   }
+  out.push(...renderMissing(report));
   out.push(...renderTargets(report));
   out.push(...renderW6(report));
   out.push(...renderT1(report.t1));
   if (report.sqlalchemy && !report.sqlalchemy.available) {
     out.push("## SQLAlchemy", "", `Not measured: ${report.sqlalchemy.reason}`, "");
   } else if (report.sqlalchemy?.available) {
-    out.push("## SQLAlchemy", "", `${report.sqlalchemy.version ?? ""}: ${report.sqlalchemy.reason ?? ""}`, "");
+    out.push(
+      "## SQLAlchemy",
+      "",
+      `${report.sqlalchemy.version ?? ""}: ${report.sqlalchemy.reason ?? ""}`,
+      "",
+    );
   }
   out.push(...renderHow(report));
   out.push("## Versions", "");
@@ -164,11 +175,17 @@ export function targetLines(report: BenchReport): TargetLine[] {
       const base = baseline(report, db, w);
       if (v === null || base === null) {
         const r = lookup(report, db, lib, w);
-        lines.push({ ok: false, text: `${t}: ${LIB_TITLES[lib]} ${w} ≤ ${limit}× raw — not measured${r?.note ? ` (${r.note.split("\n")[0]})` : ""}` });
+        lines.push({
+          ok: false,
+          text: `${t}: ${LIB_TITLES[lib]} ${w} ≤ ${limit}× raw — not measured${r?.note ? ` (${r.note.split("\n")[0]})` : ""}`,
+        });
         return;
       }
       const ok = v / base <= limit;
-      lines.push({ ok, text: `${t}: ${LIB_TITLES[lib]} ${w} ≤ ${limit}× raw — ${x(v, base)}${ok ? "" : ` (missed by ${((v / base / limit - 1) * 100).toFixed(0)} %)`}` });
+      lines.push({
+        ok,
+        text: `${t}: ${LIB_TITLES[lib]} ${w} ≤ ${limit}× raw — ${x(v, base)}${ok ? "" : ` (missed by ${((v / base / limit - 1) * 100).toFixed(0)} %)`}`,
+      });
     };
     ratio("athanor-core", "W2r", 1.15);
     ratio("athanor-core", "W3", 1.15);
@@ -178,18 +195,30 @@ export function targetLines(report: BenchReport): TargetLine[] {
       const ath = ATHANOR.map((l) => med(lookup(report, db, l, w))).filter((v): v is number => v !== null);
       if (ath.length === 0) continue;
       const best = Math.min(...ath);
-      const slower = PEERS.map((p) => [p, med(lookup(report, db, p, w))] as const).filter(([, v]) => v !== null && v < best);
-      if (slower.length === 0) lines.push({ ok: true, text: `${t}: ${w} Athanor (${fmtMs(best)} ms) faster than every peer measured` });
+      const slower = PEERS.map((p) => [p, med(lookup(report, db, p, w))] as const).filter(
+        ([, v]) => v !== null && v < best,
+      );
+      if (slower.length === 0)
+        lines.push({
+          ok: true,
+          text: `${t}: ${w} Athanor (${fmtMs(best)} ms) faster than every peer measured`,
+        });
       else
         for (const [p, v] of slower)
-          lines.push({ ok: false, text: `${t}: ${w} Athanor (${fmtMs(best)} ms) slower than ${LIB_TITLES[p]} (${fmtMs(v!)} ms) by ${x(best, v!)}` });
+          lines.push({
+            ok: false,
+            text: `${t}: ${w} Athanor (${fmtMs(best)} ms) slower than ${LIB_TITLES[p]} (${fmtMs(v!)} ms) by ${x(best, v!)}`,
+          });
     }
     if (report.sqlalchemy?.available) {
       for (const w of ["W1", "W2e", "W3", "W4", "W5"] as WorkloadId[]) {
         const sa = med(lookup(report, db, "sqlalchemy", w));
         const orm = med(lookup(report, db, "athanor-orm", w));
         if (sa === null || orm === null) continue;
-        lines.push({ ok: sa / orm >= 5, text: `${t}: ${w} Athanor ORM ≥ 5× faster than SQLAlchemy ORM — ${(sa / orm).toFixed(1)}× faster` });
+        lines.push({
+          ok: sa / orm >= 5,
+          text: `${t}: ${w} Athanor ORM ≥ 5× faster than SQLAlchemy ORM — ${(sa / orm).toFixed(1)}× faster`,
+        });
       }
     }
     const c = med(lookup(report, db, "athanor-core", "W6"));
@@ -197,7 +226,10 @@ export function targetLines(report: BenchReport): TargetLine[] {
     const b = med(lookup(report, db, "athanor-core", "W6b"));
     if (c !== null && h !== null && b !== null) {
       const pct = (Math.max(0, h - b) / Math.max(1e-9, c - b)) * 100;
-      lines.push({ ok: pct < 5, text: `${t}: W6 a cache hit costs < 5 % of a full compile — ${pct.toFixed(1)} %` });
+      lines.push({
+        ok: pct < 5,
+        text: `${t}: W6 a cache hit costs < 5 % of a full compile — ${pct.toFixed(1)} %`,
+      });
     }
   }
   const t1 = report.t1;
@@ -207,7 +239,10 @@ export function targetLines(report: BenchReport): TargetLine[] {
     const peers = ["drizzle", "kysely"].map(get).filter((e) => e && e.ok);
     if (a?.ok && peers.length) {
       const fastest = Math.min(...peers.map((p) => p!.seconds));
-      lines.push({ ok: a.seconds <= fastest, text: `T1: Athanor tsc time ≤ the faster of Drizzle and Kysely — ${a.seconds.toFixed(2)} s vs ${fastest.toFixed(2)} s` });
+      lines.push({
+        ok: a.seconds <= fastest,
+        text: `T1: Athanor tsc time ≤ the faster of Drizzle and Kysely — ${a.seconds.toFixed(2)} s vs ${fastest.toFixed(2)} s`,
+      });
     } else lines.push({ ok: false, text: "T1: not measured (see T1 below)" });
   }
   return lines;
@@ -245,7 +280,10 @@ function renderT1(t1: T1Result | null): string[] {
   if (t1.error) out.push(`T1 failed: ${t1.error.split("\n")[0]}`, "");
   if (t1.description) out.push(t1.description, "");
   if (t1.entries.length) {
-    out.push("| library | `tsc --noEmit` (s, median) | check time (s) | instantiations | types | memory (MB) | errors |", "|---|--:|--:|--:|--:|--:|--:|");
+    out.push(
+      "| library | `tsc --noEmit` (s, median) | check time (s) | instantiations | types | memory (MB) | errors |",
+      "|---|--:|--:|--:|--:|--:|--:|",
+    );
     for (const e of t1.entries)
       out.push(
         `| ${e.library} | ${e.ok ? e.seconds.toFixed(2) : "failed"} | ${e.checkSeconds?.toFixed(2) ?? ""} | ${e.instantiations ?? ""} | ${e.types ?? ""} | ${e.memoryMB ?? ""} | ${e.errors ?? ""} |`,
@@ -253,6 +291,17 @@ function renderT1(t1: T1Result | null): string[] {
     out.push("");
   }
   return out;
+}
+
+/** Why cells are empty ("—"), once per library and workload (the same on every database). */
+function renderMissing(report: BenchReport): string[] {
+  const seen = new Map<string, string>();
+  for (const r of report.results)
+    for (const [w, res] of Object.entries(r.workloads))
+      if (res?.status === "missing" && res.note && w !== "W6b")
+        seen.set(`${LIB_TITLES[r.lib] ?? r.lib}, ${w}`, res.note);
+  if (!seen.size) return [];
+  return ["Empty cells (—): " + [...seen].map(([k, v]) => `${k}: ${v}`).join("; ") + ".", ""];
 }
 
 function renderHow(report: BenchReport): string[] {

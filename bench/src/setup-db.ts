@@ -57,10 +57,22 @@ export class SetupDb {
       this.sqlite.pragma("journal_mode = WAL");
       for (const p of SQLITE_PRAGMAS) this.sqlite.exec(p);
     } else if (t.kind === "postgresql") {
-      this.pg = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database });
+      this.pg = new pg.Client({
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: t.password,
+        database: t.database,
+      });
       await this.pg.connect();
     } else {
-      this.my = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database });
+      this.my = await mysql.createConnection({
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: t.password,
+        database: t.database,
+      });
     }
   }
 
@@ -85,7 +97,8 @@ export class SetupDb {
   /** Drops and re-creates the four tables. */
   async createSchema(): Promise<void> {
     if (this.target.kind === "mariadb") await this.exec("SET FOREIGN_KEY_CHECKS = 0");
-    for (const t of TABLES) await this.exec(`DROP TABLE IF EXISTS ${t}${this.target.kind === "postgresql" ? " CASCADE" : ""}`);
+    for (const t of TABLES)
+      await this.exec(`DROP TABLE IF EXISTS ${t}${this.target.kind === "postgresql" ? " CASCADE" : ""}`);
     if (this.target.kind === "mariadb") await this.exec("SET FOREIGN_KEY_CHECKS = 1");
     for (const s of ddl(this.target.kind)) await this.exec(s);
   }
@@ -114,7 +127,8 @@ export class SetupDb {
     }
     const k = this.target.kind;
     if (k === "postgresql") {
-      for (const t of TABLES) await this.exec(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT MAX(id) FROM ${t}))`);
+      for (const t of TABLES)
+        await this.exec(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT MAX(id) FROM ${t}))`);
       await this.exec("ANALYZE");
     } else if (k === "mariadb") {
       for (const t of TABLES) await this.exec(`ANALYZE TABLE ${t}`);
@@ -127,7 +141,9 @@ export class SetupDb {
   private async insertRows(table: string, columns: string[], rows: unknown[][]): Promise<void> {
     if (rows.length === 0) return;
     if (this.sqlite) {
-      const st = this.sqlite.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+      const st = this.sqlite.prepare(
+        `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+      );
       this.sqlite.transaction(() => {
         for (const r of rows) st.run(...r);
       })();
@@ -170,8 +186,10 @@ export class SetupDb {
 
   /** Server version string, for the report. */
   async serverVersion(): Promise<string> {
-    if (this.sqlite) return `SQLite ${(this.sqlite.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v}`;
-    if (this.pg) return String((await this.query("SHOW server_version"))[0]!.server_version).replace(/^/, "PostgreSQL ");
+    if (this.sqlite)
+      return `SQLite ${(this.sqlite.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v}`;
+    if (this.pg)
+      return String((await this.query("SHOW server_version"))[0]!.server_version).replace(/^/, "PostgreSQL ");
     return `MariaDB ${String((await this.query("SELECT VERSION() AS v"))[0]!.v)}`;
   }
 }

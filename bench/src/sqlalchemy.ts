@@ -31,8 +31,18 @@ function saUrl(kind: DbKind): string {
     : `mysql+pymysql://${auth}@${t.host}:${t.port}/${t.database}?charset=utf8mb4`;
 }
 
-export async function runSqlAlchemy(dbs: DbKind[], sizes: Sizes, runs: number, warmup: number, budgetMs = 2500): Promise<SqlAlchemyResult> {
-  const probe = spawnSync(PYTHON, ["-c", "import sqlalchemy, psycopg2, pymysql; print(sqlalchemy.__version__)"], { encoding: "utf8" });
+export async function runSqlAlchemy(
+  dbs: DbKind[],
+  sizes: Sizes,
+  runs: number,
+  warmup: number,
+  budgetMs = 2500,
+): Promise<SqlAlchemyResult> {
+  const probe = spawnSync(
+    PYTHON,
+    ["-c", "import sqlalchemy, psycopg2, pymysql; print(sqlalchemy.__version__)"],
+    { encoding: "utf8" },
+  );
   if (probe.status !== 0) {
     return {
       available: false,
@@ -65,9 +75,13 @@ export async function runSqlAlchemy(dbs: DbKind[], sizes: Sizes, runs: number, w
     };
     process.stderr.write(`${db} sqlalchemy\n`);
     const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(PYTHON, [path.join(BENCH_DIR, "sqlalchemy", "bench_sqlalchemy.py"), JSON.stringify(args)], {
-        stdio: ["ignore", "pipe", "inherit"],
-      });
+      const child = spawn(
+        PYTHON,
+        [path.join(BENCH_DIR, "sqlalchemy", "bench_sqlalchemy.py"), JSON.stringify(args)],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
       let stdout = "";
       child.stdout.on("data", (d) => (stdout += d));
       const timer = setTimeout(() => child.kill("SIGKILL"), 600_000);
@@ -77,7 +91,9 @@ export async function runSqlAlchemy(dbs: DbKind[], sizes: Sizes, runs: number, w
       });
     });
     try {
-      const parsed = JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as { workloads: Partial<Record<WorkloadId, WorkloadResult>> };
+      const parsed = JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as {
+        workloads: Partial<Record<WorkloadId, WorkloadResult>>;
+      };
       out.results.push({ db, workloads: parsed.workloads });
     } catch {
       out.results.push({ db, workloads: {}, error: `exited with code ${r.code}` });

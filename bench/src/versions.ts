@@ -10,7 +10,10 @@ export function packageVersion(name: string): string {
     let rev = "";
     try {
       rev = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT_DIR, encoding: "utf8" }).trim();
-      const dirty = execFileSync("git", ["status", "--porcelain", "--", "src"], { cwd: ROOT_DIR, encoding: "utf8" }).trim();
+      const dirty = execFileSync("git", ["status", "--porcelain", "--", "src"], {
+        cwd: ROOT_DIR,
+        encoding: "utf8",
+      }).trim();
       if (dirty) rev += "+local changes";
     } catch {
       // Not a git checkout: the version alone.

@@ -42,19 +42,39 @@ const OPTIONS = {
 
 /** Options each command accepts (besides --config, --help, --verbose). */
 export const COMMANDS: Record<string, { args: string; options: readonly string[]; summary: string }> = {
-  init: { args: "[DIR]", options: ["url", "models", "versions"], summary: "create athanor.config.ts and the versions folder" },
+  init: {
+    args: "[DIR]",
+    options: ["url", "models", "versions"],
+    summary: "create athanor.config.ts and the versions folder",
+  },
   revision: {
     args: "",
     options: ["message", "autogenerate", "head", "splice", "rev-id"],
     summary: "write a new migration script (--autogenerate: from the models' changes)",
   },
-  upgrade: { args: "TARGET", options: ["sql"], summary: "apply migrations up to TARGET (head, heads, +N, revision)" },
-  downgrade: { args: "TARGET", options: ["sql"], summary: "revert migrations down to TARGET (base, -N, revision)" },
+  upgrade: {
+    args: "TARGET",
+    options: ["sql"],
+    summary: "apply migrations up to TARGET (head, heads, +N, revision)",
+  },
+  downgrade: {
+    args: "TARGET",
+    options: ["sql"],
+    summary: "revert migrations down to TARGET (base, -N, revision)",
+  },
   history: { args: "", options: [], summary: "list the revisions, newest first" },
   current: { args: "", options: [], summary: "show the revision(s) the database is at" },
   heads: { args: "", options: [], summary: "show the head revision(s) of the scripts" },
-  stamp: { args: "REV", options: ["sql"], summary: "record REV in the version table without running migrations" },
-  merge: { args: "[REV...]", options: ["message", "rev-id"], summary: "write a revision joining several heads (default: all)" },
+  stamp: {
+    args: "REV",
+    options: ["sql"],
+    summary: "record REV in the version table without running migrations",
+  },
+  merge: {
+    args: "[REV...]",
+    options: ["message", "rev-id"],
+    summary: "write a revision joining several heads (default: all)",
+  },
   check: { args: "", options: [], summary: "exit 1 if the models and the database differ" },
 };
 
@@ -80,16 +100,20 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   const values = parsed.values as ParsedArgs["values"];
   if (command !== null) {
     const spec = COMMANDS[command];
-    if (!spec) throw new UsageError(`Unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(", ")}.`);
+    if (!spec)
+      throw new UsageError(`Unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(", ")}.`);
     for (const k of Object.keys(values)) {
-      if (!GLOBAL.has(k) && !spec.options.includes(k)) throw new UsageError(`'${command}' takes no --${k} option.`);
+      if (!GLOBAL.has(k) && !spec.options.includes(k))
+        throw new UsageError(`'${command}' takes no --${k} option.`);
     }
   }
   return { command, positionals, values };
 }
 
 export function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${(name + " " + c.args).padEnd(22)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(
+    ([name, c]) => `  ${(name + " " + c.args).padEnd(22)} ${c.summary}`,
+  );
   return [
     "Usage: athanor migrate <command> [options]",
     "",

@@ -19,11 +19,18 @@ const consoleIO: CliIO = {
 };
 
 function need(arg: string | undefined, what: string, cmd: string): string {
-  if (arg === undefined) throw new UsageError(`'${cmd}' needs ${what}, e.g. \`athanor migrate ${cmd} ${what === "TARGET" ? "head" : "<revision>"}\`.`);
+  if (arg === undefined)
+    throw new UsageError(
+      `'${cmd}' needs ${what}, e.g. \`athanor migrate ${cmd} ${what === "TARGET" ? "head" : "<revision>"}\`.`,
+    );
   return arg;
 }
 
-export async function main(argv: readonly string[], io: CliIO = consoleIO, cwd = process.cwd()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIO = consoleIO,
+  cwd = process.cwd(),
+): Promise<number> {
   try {
     const args = parseCliArgs(argv);
     const v = args.values;

@@ -217,8 +217,16 @@ export class Engine {
     paramKeys: readonly string[] | null,
     implicitReturning = false,
   ): { plan: ExecutionPlan; cached: boolean } {
-    const options = paramKeys ? { paramKeys, implicitReturning } : implicitReturning ? { implicitReturning } : {};
-    const { compiled, template, hit } = this.compiledCache.lookup(this.dialect, stmt as ClauseElement, options);
+    const options = paramKeys
+      ? { paramKeys, implicitReturning }
+      : implicitReturning
+        ? { implicitReturning }
+        : {};
+    const { compiled, template, hit } = this.compiledCache.lookup(
+      this.dialect,
+      stmt as ClauseElement,
+      options,
+    );
     let base = this.plans.get(template);
     if (!base) {
       base = buildPlan(this.dialect, template);

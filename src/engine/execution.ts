@@ -66,7 +66,21 @@ export function paramKeysFor(
   stmt: { readonly kind: string },
   params: Params | undefined,
 ): readonly string[] | null {
-  return params !== undefined && KEY_DEPENDENT.has(stmt.kind) ? Object.keys(params) : null;
+  if (params === undefined || !KEY_DEPENDENT.has(stmt.kind) || carriesValues(stmt)) return null;
+  return Object.keys(params);
+}
+
+/**
+ * An INSERT with values() or a SELECT, or an UPDATE with values(), compiles the same whatever
+ * the parameters' keys (they only fill its bound parameters): no keys to list and to hash.
+ */
+function carriesValues(stmt: { readonly kind: string }): boolean {
+  const st = (
+    stmt as { _state?: { rows?: readonly unknown[]; fromSelect?: unknown; values?: { size: number } | null } }
+  )._state;
+  if (st === undefined) return false;
+  if (stmt.kind === "insert") return (st.rows?.length ?? 0) > 0 || (st.fromSelect ?? null) !== null;
+  return st.values !== undefined && st.values !== null && st.values.size > 0;
 }
 
 /**

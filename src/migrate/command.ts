@@ -49,7 +49,12 @@ async function withConnection<T>(config: ResolvedConfig, fn: (conn: Connection) 
   }
 }
 
-function contextFor(config: ResolvedConfig, conn: Connection | null, io: CommandIO, output?: SqlScript): MigrationContext {
+function contextFor(
+  config: ResolvedConfig,
+  conn: Connection | null,
+  io: CommandIO,
+  output?: SqlScript,
+): MigrationContext {
   return new MigrationContext({
     ...(conn ? { connection: conn } : { dialect: engineFor(config).dialect, output: output! }),
     versionTable: config.versionTable,
@@ -109,17 +114,29 @@ async function migrate(
 }
 
 /** `upgrade TARGET`: head, heads, +N, a revision id or prefix. With `sql`, prints the SQL instead. */
-export function upgrade(config: ResolvedConfig, target: string, options: { sql?: boolean; io?: CommandIO } = {}) {
+export function upgrade(
+  config: ResolvedConfig,
+  target: string,
+  options: { sql?: boolean; io?: CommandIO } = {},
+) {
   return migrate(config, "up", target, options);
 }
 
 /** `downgrade TARGET`: base, -N, a revision id or prefix. */
-export function downgrade(config: ResolvedConfig, target: string, options: { sql?: boolean; io?: CommandIO } = {}) {
+export function downgrade(
+  config: ResolvedConfig,
+  target: string,
+  options: { sql?: boolean; io?: CommandIO } = {},
+) {
   return migrate(config, "down", target, options);
 }
 
 /** `stamp REV`: records revisions without running migrations (also to repair a half-applied one). */
-export async function stamp(config: ResolvedConfig, target: string, options: { sql?: boolean; io?: CommandIO } = {}) {
+export async function stamp(
+  config: ResolvedConfig,
+  target: string,
+  options: { sql?: boolean; io?: CommandIO } = {},
+) {
   const io = options.io ?? consoleIO;
   const scripts = await ScriptDirectory.load(config.versionsDir);
   const to = scripts.map.stampHeads(target);
@@ -164,7 +181,12 @@ export async function history(config: ResolvedConfig, options: { verbose?: boole
   const scripts = await ScriptDirectory.load(config.versionsDir);
   const map = scripts.map;
   for (const s of [...scripts.all()].reverse()) {
-    const down = s.downRevisions.length === 0 ? "<base>" : s.downRevisions.length === 1 ? s.downRevisions[0]! : `(${s.downRevisions.join(", ")})`;
+    const down =
+      s.downRevisions.length === 0
+        ? "<base>"
+        : s.downRevisions.length === 1
+          ? s.downRevisions[0]!
+          : `(${s.downRevisions.join(", ")})`;
     const marks = [
       map.children(s.revision).length === 0 ? " (head)" : "",
       map.isBranchPoint(s.revision) ? " (branchpoint)" : "",
@@ -203,7 +225,10 @@ export interface RevisionOptions {
 }
 
 /** `revision -m MSG [--autogenerate]`: writes a new script (with the model changes when autogenerating). */
-export async function revision(config: ResolvedConfig, options: RevisionOptions = {}): Promise<{ path: string; revision: string }> {
+export async function revision(
+  config: ResolvedConfig,
+  options: RevisionOptions = {},
+): Promise<{ path: string; revision: string }> {
   const io = options.io ?? consoleIO;
   const scripts = await ScriptDirectory.load(config.versionsDir);
   const parent = parentFor(scripts.map, options.head ?? "head", options.splice ?? false);
@@ -251,7 +276,11 @@ export async function merge(
 ): Promise<{ path: string; revision: string }> {
   const io = options.io ?? consoleIO;
   const scripts = await ScriptDirectory.load(config.versionsDir);
-  const parents = [...new Set(revisions.flatMap((r) => (r === "heads" ? scripts.map.heads : [scripts.map.resolve(r).revision])))];
+  const parents = [
+    ...new Set(
+      revisions.flatMap((r) => (r === "heads" ? scripts.map.heads : [scripts.map.resolve(r).revision])),
+    ),
+  ];
   if (parents.length < 2) {
     throw new MigrateError(
       `A merge joins two or more revisions; got ${label(parents)}. There is nothing to merge.`,
@@ -279,7 +308,11 @@ export async function check(config: ResolvedConfig, options: { io?: CommandIO } 
       ...(config.includeTable ? { includeTable: config.includeTable } : {}),
     });
     for (const op of result.ops.ops) io.out(`Detected ${op.describe()}`);
-    io.out(result.isEmpty ? "No changes detected: the database matches the models." : "The database differs from the models.");
+    io.out(
+      result.isEmpty
+        ? "No changes detected: the database matches the models."
+        : "The database differs from the models.",
+    );
     return result.isEmpty;
   });
 }

@@ -59,10 +59,17 @@ export interface ResolvedConfig extends AthanorConfig {
   readonly modelsPath: string | null;
 }
 
-export const CONFIG_FILES = ["athanor.config.ts", "athanor.config.mts", "athanor.config.js", "athanor.config.mjs"];
+export const CONFIG_FILES = [
+  "athanor.config.ts",
+  "athanor.config.mts",
+  "athanor.config.js",
+  "athanor.config.mjs",
+];
 
 /** Finds and loads the config file (`file`, else athanor.config.* in `cwd`). */
-export async function loadConfig(options: { cwd?: string; file?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ResolvedConfig> {
+export async function loadConfig(
+  options: { cwd?: string; file?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ResolvedConfig> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
   const file = options.file
@@ -80,13 +87,21 @@ export async function loadConfig(options: { cwd?: string; file?: string; env?: N
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (err) {
-    throw new MigrateError(`Can't load ${path.basename(file)}: ${(err as Error).message}`, "ATH-MIGRATE-CONFIG", { cause: err });
+    throw new MigrateError(
+      `Can't load ${path.basename(file)}: ${(err as Error).message}`,
+      "ATH-MIGRATE-CONFIG",
+      { cause: err },
+    );
   }
   return resolveConfig(mod.default ?? mod, file, env);
 }
 
 /** Resolves paths against the config file's folder and applies DATABASE_URL. */
-export function resolveConfig(config: AthanorConfig, file: string | null, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+export function resolveConfig(
+  config: AthanorConfig,
+  file: string | null,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedConfig {
   const root = file ? path.dirname(file) : process.cwd();
   return {
     ...config,
@@ -115,16 +130,26 @@ export async function loadMetadata(config: ResolvedConfig): Promise<MetaData> {
   try {
     mod = await import(pathToFileURL(config.modelsPath).href);
   } catch (err) {
-    throw new MigrateError(`Can't load the models module ${config.models}: ${(err as Error).message}`, "ATH-MIGRATE-CONFIG", {
-      cause: err,
-    });
+    throw new MigrateError(
+      `Can't load the models module ${config.models}: ${(err as Error).message}`,
+      "ATH-MIGRATE-CONFIG",
+      {
+        cause: err,
+      },
+    );
   }
   const pick = (v: unknown): MetaData | null =>
-    isMetaData(v) ? v : isMetaData((v as { metadata?: unknown } | null)?.metadata) ? (v as { metadata: MetaData }).metadata : null;
+    isMetaData(v)
+      ? v
+      : isMetaData((v as { metadata?: unknown } | null)?.metadata)
+        ? (v as { metadata: MetaData }).metadata
+        : null;
   const named = config.metadataExport ?? "metadata";
   const found = pick(mod[named]) ?? pick(mod.default) ?? pick(mod.Base);
   if (found) return found;
-  const all = Object.values(mod).map(pick).filter((m): m is MetaData => m !== null);
+  const all = Object.values(mod)
+    .map(pick)
+    .filter((m): m is MetaData => m !== null);
   if (all.length === 1) return all[0]!;
   throw new MigrateError(
     `${config.models} exports no MetaData as '${named}' (nor as default, nor a Base with .metadata)` +

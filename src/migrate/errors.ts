@@ -27,7 +27,7 @@ export class MultipleHeadsError extends MigrateError {
     super(
       `There are ${heads.length} head revisions (${heads.join(", ")}) for '${argument}'. ` +
         "Name the revision to go to, use 'heads' to upgrade every branch, or join the branches with " +
-        "`athanor migrate merge -m \"merge heads\"`.",
+        '`athanor migrate merge -m "merge heads"`.',
       "ATH-MIGRATE-MULTIPLE-HEADS",
     );
   }

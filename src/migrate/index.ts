@@ -26,12 +26,35 @@ export * from "./operations/constraint-ops.js";
 export * from "./operations/misc-ops.js";
 export { MigrateImpl, type ImplContext } from "./impl/impl.js";
 export { implFor, registerImpl } from "./impl/registry.js";
-export { compareMetadata, renderMigration, autogenerate, type CompareOptions, type RenderedMigration } from "./autogenerate/api.js";
-export { MigrationContext, SqlScript, type MigrationContextOptions, type SqlOutput } from "./runtime/migration-context.js";
+export {
+  compareMetadata,
+  renderMigration,
+  autogenerate,
+  type CompareOptions,
+  type RenderedMigration,
+} from "./autogenerate/api.js";
+export {
+  MigrationContext,
+  SqlScript,
+  type MigrationContextOptions,
+  type SqlOutput,
+} from "./runtime/migration-context.js";
 export { VersionTable, DEFAULT_VERSION_TABLE } from "./runtime/version-table.js";
 export { RevisionMap, type Revision, type Step } from "./script/revision-map.js";
-export { ScriptDirectory, newRevisionId, type MigrationModule, type Script } from "./script/script-directory.js";
-export { defineConfig, loadConfig, loadMetadata, resolveConfig, type AthanorConfig, type ResolvedConfig } from "./config.js";
+export {
+  ScriptDirectory,
+  newRevisionId,
+  type MigrationModule,
+  type Script,
+} from "./script/script-directory.js";
+export {
+  defineConfig,
+  loadConfig,
+  loadMetadata,
+  resolveConfig,
+  type AthanorConfig,
+  type ResolvedConfig,
+} from "./config.js";
 export * as command from "./command.js";
 export {
   MigrateError,

@@ -54,6 +54,8 @@ export async function init(dir: string, options: InitOptions = {}): Promise<stri
   const io = options.io ?? { out: (l: string) => console.log(l) };
   io.out(`Created ${configFile}`);
   io.out(`Created ${versions}`);
-  io.out("Next: point `models` at your MetaData, then run `athanor migrate revision --autogenerate -m \"first\"`.");
+  io.out(
+    'Next: point `models` at your MetaData, then run `athanor migrate revision --autogenerate -m "first"`.',
+  );
   return [configFile, versions];
 }

@@ -16,6 +16,20 @@
  * await Base.metadata.createAll(engine);
  * const SessionLocal = sessionmaker({ bind: engine });
  * await SessionLocal.begin(async (db) => db.add(new User({ email: "ann@x.io" })));
+ *
+ * Rules worth knowing (where Athanor differs from SQLAlchemy, and why):
+ * - `mappedColumn()` is NOT NULL unless `nullable: true` (SQLAlchemy's `Mapped[str]` vs
+ *   `Mapped[Optional[str]]`); the attribute's type and the constructor's required fields follow.
+ * - Class attributes are the table's columns (`User.email.eq(x)`), except keys every function
+ *   already has (`name`, `length`, …): `User.name` is the class's name, the column is `User.c.name`.
+ * - Reading an attribute never does I/O. An expired or unfetched one raises UnloadedAttributeError
+ *   naming the fix: `await session.refresh(obj)` or `await awaitableAttrs(obj).attr` (SQLAlchemy's
+ *   lazy load on access would be hidden I/O; under asyncio it raises too). Primary keys stay readable.
+ * - Validators are a static map, `static validators: Validators<User> = { email(v) { … } }`
+ *   (SQLAlchemy: `@validates`); they run in the constructor and on every assignment, after the
+ *   value's runtime type is checked against the column type.
+ * - Loading an object does not run its constructor (as SQLAlchemy), so class fields are not
+ *   initialised on loaded objects; declare mapped attributes with `declare`, never as fields.
  */
 import "./loading/compile-state.js";
 

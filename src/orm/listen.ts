@@ -54,10 +54,10 @@ function hubOf(target: unknown): {
   if (target === Session) return Session.events;
   if (target instanceof Session) return target.events;
   if (typeof target === "function") {
-    const maker = target as Partial<SessionMaker>;
-    if (maker.events !== undefined && typeof maker.begin === "function") return maker.events;
     const m = mapperOf(target);
     if (m !== null) return m.events;
+    const maker = target as Partial<SessionMaker>;
+    if (maker.events !== undefined && typeof maker.begin === "function") return maker.events;
   }
   throw new ArgumentError(
     "listen() takes a mapped class, a Session, a sessionmaker or the Session class as its target.",

@@ -4,7 +4,7 @@
  * not compiled again: the cached SQL and parameter layout take the new statement's values.
  */
 import type { ClauseElement } from "./base.js";
-import { generateCacheKey, objectId } from "./cache-key.js";
+import { generateCacheKey, objectId, type CacheKey } from "./cache-key.js";
 import type { BindSlot, CompiledStatement } from "./compiled.js";
 import type { CompileOptions, CompiledWithLayout } from "./compiler-expressions.js";
 
@@ -51,6 +51,7 @@ interface Entry {
  */
 export class StatementCache {
   private entries = new Map<string, Entry>();
+  private lastLookup = new WeakMap<ClauseElement, { readonly key: string; readonly result: CacheLookup }>();
   private counters = { hits: 0, misses: 0, uncached: 0, evictions: 0 };
 
   /** @param maxSize how many compiled statements to keep (SQLAlchemy's `query_cache_size`, default 500); 0 disables caching. */
@@ -76,8 +77,30 @@ export class StatementCache {
       return { compiled, template: compiled, hit: false };
     }
     const keys = options.paramKeys;
-    const fullKey =
-      objectId(dialect) + (options.implicitReturning ? "|r|" : "|") + (keys && keys.length ? keys.join("\u0001") : "") + "|" + ck.key;
+    // The same statement object run again (ORM and prepared statements are): reuse its last lookup
+    // instead of hashing its key (large for a multi-row INSERT) and copying its values again.
+    const memoKey =
+      objectId(dialect) +
+      (options.implicitReturning ? "|r|" : "|") +
+      (keys && keys.length ? keys.join("\u0001") : "");
+    const memo = this.lastLookup.get(stmt);
+    if (memo !== undefined && memo.key === memoKey) {
+      this.counters.hits++;
+      return memo.result.hit ? memo.result : { ...memo.result, hit: true };
+    }
+    const result = this.lookupByKey(dialect, stmt, options, ck, memoKey);
+    this.lastLookup.set(stmt, { key: memoKey, result });
+    return result;
+  }
+
+  private lookupByKey(
+    dialect: CompilingDialect,
+    stmt: ClauseElement,
+    options: CompileOptions,
+    ck: CacheKey,
+    memoKey: string,
+  ): CacheLookup {
+    const fullKey = memoKey + "|" + ck.key;
     const hit = this.entries.get(fullKey);
     if (hit) {
       this.counters.hits++;
@@ -109,6 +132,7 @@ export class StatementCache {
   /** Drops every entry (counters are kept). */
   clear(): void {
     this.entries.clear();
+    this.lastLookup = new WeakMap();
   }
 }
 

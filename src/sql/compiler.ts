@@ -104,8 +104,16 @@ export class SqlCompiler extends SelectCompiler {
     }
     if (st.onConflict) sql += " " + this.process(st.onConflict);
     sql += this.returningClause(ins);
-    if (this.options.implicitReturning && ins === this.root && ins._returning.length === 0 && !st.fromSelect && st.rows.length <= 1) {
-      const pk = (table.columns as readonly ColumnClause<any>[]).filter((c) => (c as { primaryKey?: boolean }).primaryKey === true);
+    if (
+      this.options.implicitReturning &&
+      ins === this.root &&
+      ins._returning.length === 0 &&
+      !st.fromSelect &&
+      st.rows.length <= 1
+    ) {
+      const pk = (table.columns as readonly ColumnClause<any>[]).filter(
+        (c) => (c as { primaryKey?: boolean }).primaryKey === true,
+      );
       if (pk.length) {
         this.implicitReturningUsed = true;
         this.resultColumns = pk.map((c) => ({ key: c.key, type: c.type }));

@@ -34,9 +34,16 @@ export type InsertValuesOf<C extends ColumnMap> = {
 export type ValuesRow = ReadonlyMap<ColumnClause<any>, ColumnElement<any>>;
 
 /** Coerces `{ key: value }` against a table's columns; an unknown key is an error naming the known ones. @internal */
-export function coerceRow(table: TableClause<any, any>, row: Record<string, unknown>, what: string): ValuesRow {
+export function coerceRow(
+  table: TableClause<any, any>,
+  row: Record<string, unknown>,
+  what: string,
+): ValuesRow {
   if (row === null || typeof row !== "object" || Array.isArray(row)) {
-    throw new ArgumentError(`${what} takes an object of column values, got ${describeValue(row)}.`, "ATH-ARG");
+    throw new ArgumentError(
+      `${what} takes an object of column values, got ${describeValue(row)}.`,
+      "ATH-ARG",
+    );
   }
   const out = new Map<ColumnClause<any>, ColumnElement<any>>();
   const cols = table.columns as readonly ColumnClause<any>[];
@@ -88,7 +95,10 @@ function checkReturning(items: readonly unknown[]): void {
   if (items.length === 0) throw new ArgumentError("returning() needs at least one column.", "ATH-ARG");
   items.forEach((item, i) => {
     if (!(item instanceof ColumnElement) && !(item instanceof FromClause)) {
-      throw new ArgumentError(`returning() argument ${i + 1} is not a column or table: ${describeValue(item)}.`, "ATH-ARG");
+      throw new ArgumentError(
+        `returning() argument ${i + 1} is not a column or table: ${describeValue(item)}.`,
+        "ATH-ARG",
+      );
     }
   });
 }
@@ -96,7 +106,10 @@ function checkReturning(items: readonly unknown[]): void {
 /** @internal */
 export interface InsertState {
   readonly rows: readonly ValuesRow[];
-  readonly fromSelect: { readonly columns: readonly ColumnClause<any>[]; readonly select: SelectBase<any, any> } | null;
+  readonly fromSelect: {
+    readonly columns: readonly ColumnClause<any>[];
+    readonly select: SelectBase<any, any>;
+  } | null;
   readonly returning: readonly SelectItem[];
   /** ON CONFLICT / ON DUPLICATE KEY UPDATE, set by the dialect packages' inserts. */
   readonly onConflict: ClauseElement | null;
@@ -124,7 +137,11 @@ export class Insert<C extends ColumnMap = ColumnMap, Row = never> extends DmlBas
   }
   /** One row (an object) or several (an array: a multi-row VALUES). */
   values(rows: InsertValuesOf<C> | readonly InsertValuesOf<C>[]): this {
-    if (this._state.fromSelect) throw new ArgumentError("This INSERT already inserts from a SELECT; it can't take values() too.", "ATH-ARG");
+    if (this._state.fromSelect)
+      throw new ArgumentError(
+        "This INSERT already inserts from a SELECT; it can't take values() too.",
+        "ATH-ARG",
+      );
     const list = Array.isArray(rows) ? rows : [rows];
     if (list.length === 0) throw new ArgumentError("insert().values() got an empty list of rows.", "ATH-ARG");
     const coerced = list.map((r) => coerceRow(this.table, r as Record<string, unknown>, "insert().values()"));
@@ -132,18 +149,32 @@ export class Insert<C extends ColumnMap = ColumnMap, Row = never> extends DmlBas
   }
   /** `INSERT INTO t (cols) SELECT …` (SQLAlchemy: `from_select`). */
   fromSelect(columns: readonly (keyof C & string)[], stmt: SelectBase<any, any>): this {
-    if (this._state.rows.length) throw new ArgumentError("This INSERT already has values(); it can't insert from a SELECT too.", "ATH-ARG");
+    if (this._state.rows.length)
+      throw new ArgumentError(
+        "This INSERT already has values(); it can't insert from a SELECT too.",
+        "ATH-ARG",
+      );
     const cols = columns.map((k) => {
       const col = (this.table.columns as readonly ColumnClause<any>[]).find((c) => c.key === k);
-      if (!col) throw new ArgumentError(`Unknown column '${k}' for table '${this.table.name}' in fromSelect().`, "ATH-COLUMN");
+      if (!col)
+        throw new ArgumentError(
+          `Unknown column '${k}' for table '${this.table.name}' in fromSelect().`,
+          "ATH-COLUMN",
+        );
       return col;
     });
     const n = stmt.exportedColumns().length;
-    if (n !== cols.length) throw new ArgumentError(`fromSelect() names ${cols.length} columns but the SELECT returns ${n}.`, "ATH-ARG");
+    if (n !== cols.length)
+      throw new ArgumentError(
+        `fromSelect() names ${cols.length} columns but the SELECT returns ${n}.`,
+        "ATH-ARG",
+      );
     return this._with({ fromSelect: { columns: cols, select: stmt } });
   }
   /** `RETURNING …` (PostgreSQL, SQLite, MariaDB 10.5+); rows are typed from the items. */
-  returning<const Items extends readonly SelectItem[]>(...items: Items): Insert<C, RowOf<Items>> & { readonly __scalar?: ScalarOf<Items> } {
+  returning<const Items extends readonly SelectItem[]>(
+    ...items: Items
+  ): Insert<C, RowOf<Items>> & { readonly __scalar?: ScalarOf<Items> } {
     checkReturning(items);
     return this._with({ returning: items }) as any;
   }
@@ -237,7 +268,11 @@ export class Update<C extends ColumnMap = ColumnMap, Row = never> extends DmlBas
 
 /** Starts an UPDATE of `table`. */
 export function update<C extends ColumnMap>(table: DmlTarget<C>): Update<C, never> {
-  return new Update(resolveClauseElement(table) as TableClause<any, C>, { values: null, where: null, returning: [] });
+  return new Update(resolveClauseElement(table) as TableClause<any, C>, {
+    values: null,
+    where: null,
+    returning: [],
+  });
 }
 
 interface DeleteState {

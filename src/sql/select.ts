@@ -25,17 +25,29 @@ type ItemKey<X> = X extends ColumnElement<any, infer K> ? K : never;
 type ItemValue<X> = X extends ColumnElement<infer T, any> ? T : never;
 type FromPart<X> = X extends FromClause ? (X extends { c: infer C } ? RowOfColumns<C> : {}) : {};
 /** With an entity among the items (`select(User, Order.id)`), rows are tuples: `[User, number]`. */
-type TupleItem<X> = X extends ColumnElement<infer T, any> ? T : X extends FromClause ? FromPart<X> : EntityOf<X>;
-type HasEntity<Items extends readonly unknown[]> = { [I in keyof Items]: [EntityOf<Items[I]>] extends [never] ? never : true }[number] extends never ? false : true;
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type TupleItem<X> =
+  X extends ColumnElement<infer T, any> ? T : X extends FromClause ? FromPart<X> : EntityOf<X>;
+type HasEntity<Items extends readonly unknown[]> = {
+  [I in keyof Items]: [EntityOf<Items[I]>] extends [never] ? never : true;
+}[number] extends never
+  ? false
+  : true;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
 
 /** Flattens an intersection into one object type for readable hovers. */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** The row type of `select(...items)`: each column by its key (or label), each table's columns. */
-export type RowOf<Items extends readonly SelectArg[]> = HasEntity<Items> extends true ? { -readonly [I in keyof Items]: TupleItem<Items[I]> } : Simplify<
-  { [I in keyof Items & `${number}` as ItemKey<Items[I]>]: ItemValue<Items[I]> } & UnionToIntersection<FromPart<Items[number]>>
->;
+export type RowOf<Items extends readonly SelectArg[]> =
+  HasEntity<Items> extends true
+    ? { -readonly [I in keyof Items]: TupleItem<Items[I]> }
+    : Simplify<
+        { [I in keyof Items & `${number}` as ItemKey<Items[I]>]: ItemValue<Items[I]> } & UnionToIntersection<
+          FromPart<Items[number]>
+        >
+      >;
 /** The type of the first selected column (what `scalars()` yields). */
 export type ScalarOf<Items extends readonly SelectArg[]> = Items extends readonly [infer F, ...unknown[]]
   ? F extends ColumnElement<infer T, any>
@@ -80,18 +92,26 @@ export interface SelectState {
 }
 
 /** Items with the objects standing for expressions (`[CLAUSE_ELEMENT]`) replaced, and the originals when any were. */
-function resolveItems(items: readonly SelectArg[], prior: SelectState | null): { items: SelectItem[]; rawItems?: readonly SelectArg[] } {
+function resolveItems(
+  items: readonly SelectArg[],
+  prior: SelectState | null,
+): { items: SelectItem[]; rawItems?: readonly SelectArg[] } {
   const resolved = items.map((i) => resolveClauseElement(i) as SelectItem);
   const changed = resolved.some((r, i) => r !== items[i]);
   if (prior === null) return changed ? { items: resolved, rawItems: items } : { items: resolved };
   const rawItems = prior.rawItems || changed ? [...(prior.rawItems ?? prior.items), ...items] : undefined;
-  return rawItems ? { items: [...prior.items, ...resolved], rawItems } : { items: [...prior.items, ...resolved] };
+  return rawItems
+    ? { items: [...prior.items, ...resolved], rawItems }
+    : { items: [...prior.items, ...resolved] };
 }
 
 function checkItems(items: readonly unknown[], what: string): void {
   items.forEach((item, i) => {
     if (!(item instanceof ColumnElement) && !(item instanceof FromClause)) {
-      throw new ArgumentError(`${what} argument ${i + 1} is not a column, expression or table: ${describeValue(item)}.`, "ATH-ARG");
+      throw new ArgumentError(
+        `${what} argument ${i + 1} is not a column, expression or table: ${describeValue(item)}.`,
+        "ATH-ARG",
+      );
     }
   });
 }
@@ -130,16 +150,21 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
     return this.with({ froms: [...this._s.froms, ...resolved] });
   }
   /** Adds columns to the SELECT list. */
-  addColumns<const Items extends readonly SelectArg[]>(...items: Items): Select<Simplify<Row & RowOf<Items>>, Scalar> {
+  addColumns<const Items extends readonly SelectArg[]>(
+    ...items: Items
+  ): Select<Simplify<Row & RowOf<Items>>, Scalar> {
     const r = resolveItems(items, this._s);
     checkItems(r.items, "addColumns()");
     return this.with(r) as any;
   }
   /** Replaces the SELECT list, keeping FROM and criteria (SQLAlchemy: `with_only_columns`). */
-  withOnlyColumns<const Items extends readonly SelectArg[]>(...items: Items): Select<RowOf<Items>, ScalarOf<Items>> {
+  withOnlyColumns<const Items extends readonly SelectArg[]>(
+    ...items: Items
+  ): Select<RowOf<Items>, ScalarOf<Items>> {
     const r = resolveItems(items, null);
     checkItems(r.items, "withOnlyColumns()");
-    if (items.length === 0) throw new ArgumentError("withOnlyColumns() needs at least one column.", "ATH-ARG");
+    if (items.length === 0)
+      throw new ArgumentError("withOnlyColumns() needs at least one column.", "ATH-ARG");
     const froms = this._s.froms.length ? this._s.froms : this.implicitFroms();
     return this.with({ items: r.items, froms, rawItems: r.rawItems }) as any;
   }
@@ -147,12 +172,24 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
    * Joins `target` to the FROM it can join to (the leftmost with a foreign key path when no
    * ON clause is given). The ON clause is inferred from foreign keys when omitted.
    */
-  join(targetArg: FromArg, onclause?: ColumnElement<boolean | null>, options?: { isOuter?: boolean; full?: boolean }): Select<Row, Scalar> {
+  join(
+    targetArg: FromArg,
+    onclause?: ColumnElement<boolean | null>,
+    options?: { isOuter?: boolean; full?: boolean },
+  ): Select<Row, Scalar> {
     const target = resolveClauseElement(targetArg) as FromClause;
-    if (!(target instanceof FromClause)) throw new ArgumentError(`join() takes a table, alias or subquery; got ${describeValue(target)}.`, "ATH-ARG");
+    if (!(target instanceof FromClause))
+      throw new ArgumentError(
+        `join() takes a table, alias or subquery; got ${describeValue(target)}.`,
+        "ATH-ARG",
+      );
     const explicit = [...this._s.froms];
     const candidates: FromClause[] = [...explicit, ...this.implicitFroms()];
-    if (candidates.length === 0) throw new ArgumentError("select().join() needs a FROM to join from; select a column or call selectFrom() first.", "ATH-ARG");
+    if (candidates.length === 0)
+      throw new ArgumentError(
+        "select().join() needs a FROM to join from; select a column or call selectFrom() first.",
+        "ATH-ARG",
+      );
     let left = candidates[0]!;
     if (!onclause) {
       left = candidates.find((c) => joinPaths(c, target).length > 0) ?? left;
@@ -161,7 +198,13 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
       collectFroms(onclause, (f) => referenced.add(f));
       left = candidates.find((c) => c !== target && joinLeaves(c).some((l) => referenced.has(l))) ?? left;
     }
-    const joined = new Join(left, target, onclause ?? inferOnClause(left, target), options?.isOuter ?? false, options?.full ?? false);
+    const joined = new Join(
+      left,
+      target,
+      onclause ?? inferOnClause(left, target),
+      options?.isOuter ?? false,
+      options?.full ?? false,
+    );
     const i = explicit.indexOf(left);
     if (i >= 0) explicit[i] = joined;
     else explicit.push(joined);
@@ -176,10 +219,21 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
     return this.join(target, onclause, { isOuter: true, full: true });
   }
   /** Joins `right` to an explicit `left` FROM (SQLAlchemy: `join_from`). */
-  joinFrom(leftArg: FromArg, rightArg: FromArg, onclause?: ColumnElement<boolean | null>, options?: { isOuter?: boolean; full?: boolean }): Select<Row, Scalar> {
+  joinFrom(
+    leftArg: FromArg,
+    rightArg: FromArg,
+    onclause?: ColumnElement<boolean | null>,
+    options?: { isOuter?: boolean; full?: boolean },
+  ): Select<Row, Scalar> {
     const left = resolveClauseElement(leftArg) as FromClause;
     const right = resolveClauseElement(rightArg) as FromClause;
-    const joined = new Join(left, right, onclause ?? inferOnClause(left, right), options?.isOuter ?? false, options?.full ?? false);
+    const joined = new Join(
+      left,
+      right,
+      onclause ?? inferOnClause(left, right),
+      options?.isOuter ?? false,
+      options?.full ?? false,
+    );
     const explicit = [...this._s.froms];
     const i = explicit.indexOf(left);
     if (i >= 0) explicit[i] = joined;
@@ -197,7 +251,9 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
   }
   /** ORDER BY; a string names a selected label (`orderBy("total")`). */
   orderBy(...items: (ColumnElement<any> | OrderByElement | string)[]): Select<Row, Scalar> {
-    const ob = items.map((i) => (i instanceof OrderByElement ? i : new OrderByElement(resolveLabel(this, i, "orderBy"), null, null)));
+    const ob = items.map((i) =>
+      i instanceof OrderByElement ? i : new OrderByElement(resolveLabel(this, i, "orderBy"), null, null),
+    );
     return this.with({ orderBy: [...this._s.orderBy, ...ob] });
   }
   /** LIMIT n (bound as a parameter); null removes it. */
@@ -287,13 +343,15 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
   }
 }
 
-
 /**
  * Starts a SELECT of columns, expressions or whole tables. Rows are typed from the items.
  * @example select(users.c.id, func.count(orders.c.id).label("orderCount")).join(orders).groupBy(users.c.id)
  */
-export function select<const Items extends readonly SelectArg[]>(...items: Items): Select<RowOf<Items>, ScalarOf<Items>> {
-  if (items.length === 0) throw new ArgumentError("select() needs at least one column, expression or table.", "ATH-ARG");
+export function select<const Items extends readonly SelectArg[]>(
+  ...items: Items
+): Select<RowOf<Items>, ScalarOf<Items>> {
+  if (items.length === 0)
+    throw new ArgumentError("select() needs at least one column, expression or table.", "ATH-ARG");
   const r = resolveItems(items, null);
   checkItems(r.items, "select()");
   // An explicit literal: `{ ...r, more }` falls off V8's fast path (about 10µs a call).
@@ -313,4 +371,3 @@ export function select<const Items extends readonly SelectArg[]>(...items: Items
     correlate: null,
   });
 }
-

@@ -32,7 +32,10 @@ export class CompileError extends AthanorError {
 /** A feature the dialect or driver does not have (SQLAlchemy: `NotSupportedError` at compile level). */
 export class UnsupportedFeatureError extends CompileError {
   constructor(feature: string, dialect: string, hint?: string) {
-    super(`${feature} is not supported by the ${dialect} dialect.${hint ? " " + hint : ""}`, "ATH-UNSUPPORTED");
+    super(
+      `${feature} is not supported by the ${dialect} dialect.${hint ? " " + hint : ""}`,
+      "ATH-UNSUPPORTED",
+    );
   }
 }
 
@@ -77,7 +80,9 @@ export class ResourceClosedError extends InvalidRequestError {
 
 /** `one()` / `scalarOne()` found no row. */
 export class NoResultFound extends InvalidRequestError {
-  constructor(message = "No row was found when one was required. Use oneOrNone() or first() if no row is a valid outcome.") {
+  constructor(
+    message = "No row was found when one was required. Use oneOrNone() or first() if no row is a valid outcome.",
+  ) {
     super(message, "ATH-NORESULT");
   }
 }

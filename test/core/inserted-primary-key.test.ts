@@ -1,5 +1,14 @@
 import { expect, test } from "vitest";
-import { Column, insert, Integer, MetaData, ResourceClosedError, select, String, Table } from "../../src/index.js";
+import {
+  Column,
+  insert,
+  Integer,
+  MetaData,
+  ResourceClosedError,
+  select,
+  String,
+  Table,
+} from "../../src/index.js";
 import { describeEachDialect } from "../support/dialects.js";
 
 describeEachDialect("insertedPrimaryKey of a plain insert", (ctx) => {

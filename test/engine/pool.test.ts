@@ -210,7 +210,9 @@ describeEachDialect(
         for (let i = 0; i < 250 && !idle[0]?.driver.broken; i++) await new Promise((r) => setTimeout(r, 20));
         expect(idle[0]?.driver.broken).toBe(true);
         await using conn = await engine.connect();
-        const newId = Number(await conn.scalar(text(isPg ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()")));
+        const newId = Number(
+          await conn.scalar(text(isPg ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()")),
+        );
         expect(newId).not.toBe(id);
       } finally {
         await engine.dispose();

@@ -2,7 +2,6 @@
  * Models used across the migrate suites: the seed's `users` table (001_create_users) and a
  * small shop around it, with every kind of column, constraint and index autogenerate compares.
  */
-import { rmSync } from "node:fs";
 import {
   BigInteger,
   Boolean as Bool,
@@ -99,19 +98,18 @@ export function shopMetadata(): MetaData {
       primaryKey: true,
       foreignKey: ForeignKey("orders.id", { ondelete: "CASCADE", name: "fk_items_order" }),
     }),
-    product_id: Column(Integer, { primaryKey: true, foreignKey: ForeignKey("products.id", { name: "fk_items_product" }) }),
+    product_id: Column(Integer, {
+      primaryKey: true,
+      foreignKey: ForeignKey("products.id", { name: "fk_items_product" }),
+    }),
     quantity: Column(Integer, { nullable: false }),
   });
   return md;
 }
 
-/** Drops every table (and PostgreSQL enum type) so a test starts from an empty database. */
+/** Drops every table (and the PostgreSQL enum types they use): reflect, then dropAll. */
 export async function emptyDatabase(engine: Engine): Promise<void> {
-  const { resetDatabase } = await import("../support/dialects.js");
-  await resetDatabase(engine);
+  const md = new MetaData();
+  await md.reflect(engine);
+  await md.dropAll(engine);
 }
-
-// The shared resetDatabase can't drop SQLite tables linked by foreign keys (its PRAGMA runs
-// inside a transaction, where SQLite ignores it): start this file from a fresh database file.
-const sqliteFile = /^sqlite:\/\/\/(.+)$/.exec(process.env.ATHANOR_SQLITE_FILE_URL ?? "")?.[1];
-if (sqliteFile && sqliteFile.startsWith(".tmp/")) rmSync(sqliteFile, { force: true });

@@ -61,7 +61,9 @@ describeEachDialect("operations", (ctx) => {
     ]);
     await ctx.engine.begin(async (c) => {
       await c.execute(
-        text("INSERT INTO users (username, email, password_hash, is_active, is_admin) VALUES ('ann', 'a@x', 'h', 1 = 1, 1 = 0)"),
+        text(
+          "INSERT INTO users (username, email, password_hash, is_active, is_admin) VALUES ('ann', 'a@x', 'h', 1 = 1, 1 = 0)",
+        ),
       );
     });
     const [u] = await rows(ctx.engine, "SELECT id, created_at FROM users");
@@ -79,9 +81,17 @@ describeEachDialect("operations", (ctx) => {
         { id: 2, code: "34" },
       ]);
       await op.addColumn("things", "note", Column(Str(40), { serverDefault: "n/a" }));
-      await op.alterColumn("things", "code", { nullable: false, existingType: Str(10), existingNullable: true });
+      await op.alterColumn("things", "code", {
+        nullable: false,
+        existingType: Str(10),
+        existingNullable: true,
+      });
       await op.alterColumn("things", "note", { serverDefault: "none", existingType: Str(40) });
-      await op.alterColumn("things", "code", { type: Str(30), existingType: Str(10), existingNullable: false });
+      await op.alterColumn("things", "code", {
+        type: Str(30),
+        existingType: Str(10),
+        existingNullable: false,
+      });
       await op.alterColumn("things", "note", { newColumnName: "remark", existingType: Str(40) });
       await op.renameTable("things", "items");
     });
@@ -113,12 +123,16 @@ describeEachDialect("operations", (ctx) => {
         email: Column(Str(100)),
       });
       await op.createUniqueConstraint("uq_kids_email", "kids", ["email"]);
-      await op.createForeignKey("fk_kids_parent", "kids", "parents", ["parent_id"], ["id"], { ondelete: "CASCADE" });
+      await op.createForeignKey("fk_kids_parent", "kids", "parents", ["parent_id"], ["id"], {
+        ondelete: "CASCADE",
+      });
       await op.createCheckConstraint("ck_kids_age", "kids", "age >= 0");
     });
     const insp = inspect(ctx.engine);
     expect((await insp.getUniqueConstraints("kids")).map((u) => u.name)).toEqual(["uq_kids_email"]);
-    expect((await insp.getForeignKeys("kids")).map((f) => [f.name, f.ondelete])).toEqual([["fk_kids_parent", "CASCADE"]]);
+    expect((await insp.getForeignKeys("kids")).map((f) => [f.name, f.ondelete])).toEqual([
+      ["fk_kids_parent", "CASCADE"],
+    ]);
     expect((await insp.getCheckConstraints("kids")).map((c) => c.name)).toContain("ck_kids_age");
     await expect(
       ctx.engine.begin((c) => c.execute(text("INSERT INTO kids (id, age) VALUES (1, -1)"))),
@@ -156,7 +170,10 @@ describeEachDialect("operations", (ctx) => {
   test("a column of a raw type is created as spelled", async () => {
     const spelling = ctx.target.dialect === "postgresql" ? "CHAR(3)" : "CHAR(3)";
     await withOp(ctx.engine, async (op) => {
-      await op.createTable("codes", { id: Column(Integer, { primaryKey: true }), iso: Column(new RawType(spelling)) });
+      await op.createTable("codes", {
+        id: Column(Integer, { primaryKey: true }),
+        iso: Column(new RawType(spelling)),
+      });
     });
     const iso = (await inspect(ctx.engine).getColumns("codes")).find((c) => c.name === "iso")!;
     expect(iso.rawType.toLowerCase()).toMatch(/^(char|character)\(3\)$/);
@@ -166,20 +183,25 @@ describeEachDialect("operations", (ctx) => {
   test("batch: several changes to one table; on SQLite one rebuild that keeps rows, indexes, constraints", async () => {
     await withOp(ctx.engine, async (op) => {
       await op.createTable("accounts", { id: Column(Integer, { primaryKey: true }) });
-      await op.createTable(
-        "ledger",
-        {
-          id: Column(Integer, { primaryKey: true }),
-          account_id: Column(Integer, { nullable: false, foreignKey: ForeignKey("accounts.id", { name: "fk_ledger_account" }) }),
-          amount: Column(Str(20), { nullable: false }),
-          memo: Column(Str(50)),
-        },
-      );
+      await op.createTable("ledger", {
+        id: Column(Integer, { primaryKey: true }),
+        account_id: Column(Integer, {
+          nullable: false,
+          foreignKey: ForeignKey("accounts.id", { name: "fk_ledger_account" }),
+        }),
+        amount: Column(Str(20), { nullable: false }),
+        memo: Column(Str(50)),
+      });
       await op.createIndex("ix_ledger_account", "ledger", ["account_id"]);
       await op.bulkInsert("accounts", [{ id: 1 }, { id: 2 }]);
       await op.bulkInsert(
         "ledger",
-        Array.from({ length: 50 }, (_, i) => ({ id: i + 1, account_id: (i % 2) + 1, amount: String(i * 10), memo: `m${i}` })),
+        Array.from({ length: 50 }, (_, i) => ({
+          id: i + 1,
+          account_id: (i % 2) + 1,
+          amount: String(i * 10),
+          memo: `m${i}`,
+        })),
       );
     });
     await withOp(ctx.engine, (op) =>
@@ -203,7 +225,9 @@ describeEachDialect("operations", (ctx) => {
     if (ctx.target.dialect === "sqlite") {
       // Foreign keys are back on after the run, and still enforced on the rebuilt table.
       await expect(
-        ctx.engine.begin((c) => c.execute(text("INSERT INTO ledger (id, account_id, amount) VALUES (99, 42, 1)"))),
+        ctx.engine.begin((c) =>
+          c.execute(text("INSERT INTO ledger (id, account_id, amount) VALUES (99, 42, 1)")),
+        ),
       ).rejects.toThrow(/FOREIGN KEY/i);
     }
     await withOp(ctx.engine, async (op) => {

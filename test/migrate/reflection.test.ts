@@ -28,7 +28,19 @@ describeEachDialect("reflection", (ctx) => {
     const cols = await insp.getColumns("products");
     const by = Object.fromEntries(cols.map((c) => [c.name, c]));
     expect(cols.map((c) => c.name)).toEqual([
-      "id", "sku", "name", "price", "stock", "description", "status", "attrs", "image", "released_on", "opens_at", "token", "views",
+      "id",
+      "sku",
+      "name",
+      "price",
+      "stock",
+      "description",
+      "status",
+      "attrs",
+      "image",
+      "released_on",
+      "opens_at",
+      "token",
+      "views",
     ]);
     expect(by.id!.type).toBeInstanceOf(IntegerType);
     expect(by.id!.autoincrement).toBe(true);
@@ -38,7 +50,9 @@ describeEachDialect("reflection", (ctx) => {
     expect(by.description!.type).toBeInstanceOf(TextType);
     expect(by.description!.nullable).toBe(true);
     expect(by.price!.type).toBeInstanceOf(NumericType);
-    expect([(by.price!.type as NumericType).precision, (by.price!.type as NumericType).scale]).toEqual([10, 2]);
+    expect([(by.price!.type as NumericType).precision, (by.price!.type as NumericType).scale]).toEqual([
+      10, 2,
+    ]);
     expect(by.price!.default).toMatch(/0/);
     expect(by.stock!.default).toMatch(/0/);
     expect(by.attrs!.type).toBeInstanceOf(JSONType);
@@ -68,7 +82,11 @@ describeEachDialect("reflection", (ctx) => {
       ondelete: "CASCADE",
       onupdate: null,
     });
-    expect(byName.fk_items_product).toMatchObject({ columns: ["product_id"], referredTable: "products", ondelete: null });
+    expect(byName.fk_items_product).toMatchObject({
+      columns: ["product_id"],
+      referredTable: "products",
+      ondelete: null,
+    });
   });
 
   test("indexes, unique constraints, check constraints", async () => {
@@ -104,7 +122,9 @@ describeEachDialect("reflection", (ctx) => {
     const md = new MetaData();
     await md.reflect(ctx.engine, { only: ["orders"] });
     expect(Object.keys(md.tables).sort()).toEqual(["orders", "users"]);
-    await expect(new MetaData().reflect(ctx.engine, { only: ["nope"] })).rejects.toThrow(/doesn't have: nope/);
+    await expect(new MetaData().reflect(ctx.engine, { only: ["nope"] })).rejects.toThrow(
+      /doesn't have: nope/,
+    );
   });
 
   test("a missing table is a clear error", async () => {

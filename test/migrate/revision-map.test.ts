@@ -12,7 +12,14 @@ const rev = (revision: string, down: string[] = [], createDate = revision): Revi
 /**   a1 ── b2 ──┬── c3 ──┐
  *               └── d4 ──┴── m5 (merge) ── e6 */
 const graph = () =>
-  new RevisionMap([rev("a1"), rev("b2", ["a1"]), rev("c3", ["b2"]), rev("d4", ["b2"]), rev("m5", ["c3", "d4"]), rev("e6", ["m5"])]);
+  new RevisionMap([
+    rev("a1"),
+    rev("b2", ["a1"]),
+    rev("c3", ["b2"]),
+    rev("d4", ["b2"]),
+    rev("m5", ["c3", "d4"]),
+    rev("e6", ["m5"]),
+  ]);
 const ids = (steps: { revision: Revision }[]) => steps.map((s) => s.revision.revision);
 
 describe("revision map", () => {
@@ -59,7 +66,9 @@ describe("revision map", () => {
   test("several heads: 'head' is an error naming them, 'heads' upgrades every branch", () => {
     const m = new RevisionMap([rev("a1"), rev("b2", ["a1"]), rev("c3", ["a1"])]);
     expect(m.heads).toEqual(["b2", "c3"]);
-    expect(() => m.upgradeSteps([], "head")).toThrow(expect.objectContaining({ code: "ATH-MIGRATE-MULTIPLE-HEADS" }));
+    expect(() => m.upgradeSteps([], "head")).toThrow(
+      expect.objectContaining({ code: "ATH-MIGRATE-MULTIPLE-HEADS" }),
+    );
     expect(() => m.upgradeSteps([], "head")).toThrow(/2 head revisions \(b2, c3\)/);
     const all = m.upgradeSteps([], "heads");
     expect(ids(all)).toEqual(["a1", "b2", "c3"]);
@@ -70,7 +79,9 @@ describe("revision map", () => {
   });
 
   test("a missing down revision, a duplicate id and a cycle are reported", () => {
-    expect(() => new RevisionMap([rev("a1"), rev("b2", ["zz9"])])).toThrow(/names down revision 'zz9', which no script/);
+    expect(() => new RevisionMap([rev("a1"), rev("b2", ["zz9"])])).toThrow(
+      /names down revision 'zz9', which no script/,
+    );
     expect(() => new RevisionMap([rev("a1"), rev("a1")])).toThrow(/defined twice/);
     expect(() => new RevisionMap([rev("a1", ["b2"]), rev("b2", ["a1"])])).toThrow(/cycle/);
   });

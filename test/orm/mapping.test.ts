@@ -144,6 +144,11 @@ describe("declarative mapping", () => {
     expect(a).toBeInstanceOf(Account);
     expect(a).toBeInstanceOf(Base);
     expect(inspect(a).transient).toBe(true);
+    // Instrumentation lives on the prototype, installed once: instances hold only their hidden state slot.
+    const modelProto = Object.getPrototypeOf(Account.prototype) as object;
+    expect(typeof Object.getOwnPropertyDescriptor(modelProto, "handle")?.get).toBe("function");
+    expect(Object.getOwnPropertyNames(a)).toEqual([]);
+    expect(Object.getOwnPropertySymbols(a)).toHaveLength(1);
   });
 
   test("mistakes in a mapping are reported clearly", () => {

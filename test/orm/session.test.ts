@@ -415,6 +415,19 @@ ormSuite("session", Base.metadata, (ctx) => {
     });
   });
 
+  describe("sessionmaker", () => {
+    test("options, overrides and configure()", () => {
+      const maker = sessionmaker({ bind: ctx.engine, autoflush: false });
+      expect(maker().autoflush).toBe(false);
+      expect(maker({ autoflush: true }).autoflush).toBe(true);
+      expect(maker().expireOnCommit).toBe(true);
+      maker.configure({ expireOnCommit: false });
+      expect(maker().expireOnCommit).toBe(false);
+      expect(maker.options.bind).toBe(ctx.engine);
+      expect(() => new Session({ bind: "sqlite://" as never })).toThrow(/bind must be an Engine/);
+    });
+  });
+
   describe("printing", () => {
     test("JSON.stringify and console.log show the loaded attributes", async () => {
       const a = new Author({ name: "printed", email: null });

@@ -35,9 +35,14 @@ export async function resetDatabase(engine: Engine): Promise<void> {
       await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"));
       await conn.execute(text("CREATE SCHEMA public"));
     } else if (d === "mysql") {
-      const rows = (await conn.execute(text("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()"))).all();
+      const rows = (
+        await conn.execute(
+          text("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()"),
+        )
+      ).all();
       await conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"));
-      for (const r of rows as { name: string }[]) await conn.execute(text("DROP TABLE IF EXISTS `" + r.name.replace(/`/g, "``") + "`"));
+      for (const r of rows as { name: string }[])
+        await conn.execute(text("DROP TABLE IF EXISTS `" + r.name.replace(/`/g, "``") + "`"));
       await conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"));
     }
   });
@@ -47,8 +52,13 @@ export async function resetDatabase(engine: Engine): Promise<void> {
     try {
       conn.executionOptions({ isolationLevel: "AUTOCOMMIT" });
       await conn.execute(text("PRAGMA foreign_keys = OFF"));
-      const rows = (await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))).all();
-      for (const r of rows as { name: string }[]) await conn.execute(text('DROP TABLE IF EXISTS "' + r.name.replace(/"/g, '""') + '"'));
+      const rows = (
+        await conn.execute(
+          text("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"),
+        )
+      ).all();
+      for (const r of rows as { name: string }[])
+        await conn.execute(text('DROP TABLE IF EXISTS "' + r.name.replace(/"/g, '""') + '"'));
       await conn.execute(text("PRAGMA foreign_keys = ON"));
     } finally {
       await conn.close();
@@ -56,7 +66,11 @@ export async function resetDatabase(engine: Engine): Promise<void> {
   }
 }
 
-export function describeEachDialect(title: string, body: (ctx: DialectContext) => void, options: EachDialectOptions = {}): void {
+export function describeEachDialect(
+  title: string,
+  body: (ctx: DialectContext) => void,
+  options: EachDialectOptions = {},
+): void {
   for (const target of TARGETS) {
     if (options.only && !options.only.includes(target.dialect)) continue;
     if (options.labels && !options.labels.includes(target.label)) continue;

@@ -28,10 +28,20 @@ export const TARGETS: readonly Target[] = [
   {
     label: "sqlite-file",
     dialect: "sqlite",
-    url: process.env.ATHANOR_SQLITE_FILE_URL ?? `sqlite:///${path.relative(process.cwd(), path.join(tmpDir, `test-${process.pid}.db`))}`,
+    url:
+      process.env.ATHANOR_SQLITE_FILE_URL ??
+      `sqlite:///${path.relative(process.cwd(), path.join(tmpDir, `test-${process.pid}.db`))}`,
   },
-  { label: "postgresql", dialect: "postgresql", url: process.env.ATHANOR_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test" },
-  { label: "mysql", dialect: "mysql", url: process.env.ATHANOR_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test" },
+  {
+    label: "postgresql",
+    dialect: "postgresql",
+    url: process.env.ATHANOR_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test",
+  },
+  {
+    label: "mysql",
+    dialect: "mysql",
+    url: process.env.ATHANOR_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test",
+  },
 ];
 
 export const IN_CI = process.env.CI === "true" || process.env.CI === "1";

@@ -243,6 +243,8 @@ export async function startThrowawayMariadb(): Promise<ThrowawayServer> {
         `--socket=${socket}`,
         `--pid-file=${path.join(dir, "mysqld.pid")}`,
         `--log-error=${logFile}`,
+        // Its own tmpdir: internal temp tables never share /tmp with the machine's server.
+        `--tmpdir=${dir}`,
         "--skip-grant-tables",
         "--skip-name-resolve",
         "--skip-log-bin",

@@ -1,7 +1,13 @@
 /** Athanor Core: Engine + Connection + select/insert/update, imported from the repository's src/. */
 import { and, bindparam, createEngine, insert, select, update, type Engine } from "../../../src/index.js";
 import { SQLITE_PRAGMAS, type Sizes, type Target } from "../config.js";
-import { addCustomer, checksumOfGraph, emptyCustomerChecksum, type CustomerChecksum, type NewCustomer } from "../dataset.js";
+import {
+  addCustomer,
+  checksumOfGraph,
+  emptyCustomerChecksum,
+  type CustomerChecksum,
+  type NewCustomer,
+} from "../dataset.js";
 import type { Adapter, CompileMode, InsertResult } from "../adapter.js";
 import { w6Values } from "../adapter.js";
 import { customer, order, orderItem, product } from "../athanor-tables.js";
@@ -97,7 +103,7 @@ export class AthanorCoreAdapter implements Adapter {
 
   async w1(objects: readonly NewCustomer[]): Promise<InsertResult> {
     await this.engine.begin(async (conn) => {
-      await conn.execute(insert(customer), objects as NewCustomer[]);
+      await conn.execute(insert(customer), objects as unknown as Record<string, unknown>[]);
     });
     return { count: objects.length, sumId: 0 };
   }
@@ -129,18 +135,30 @@ export class AthanorCoreAdapter implements Adapter {
   async w4() {
     const conn = await this.engine.connect();
     try {
-      const orders: any[] = (await conn.execute(select(order.c.id, order.c.customerId, order.c.status, order.c.total))).all();
+      const orders: any[] = (
+        await conn.execute(select(order.c.id, order.c.customerId, order.c.status, order.c.total))
+      ).all();
       const customerIds = [...new Set(orders.map((o) => o.customerId as number))];
-      const customers = (await conn.execute(select(...CUSTOMER_COLUMNS).where(customer.c.id.in(customerIds)))).all();
+      const customers = (
+        await conn.execute(select(...CUSTOMER_COLUMNS).where(customer.c.id.in(customerIds)))
+      ).all();
       const items: any[] = (
         await conn.execute(
-          select(orderItem.c.id, orderItem.c.orderId, orderItem.c.productId, orderItem.c.quantity, orderItem.c.unitPrice).where(
-            orderItem.c.orderId.in(orders.map((o) => o.id as number)),
-          ),
+          select(
+            orderItem.c.id,
+            orderItem.c.orderId,
+            orderItem.c.productId,
+            orderItem.c.quantity,
+            orderItem.c.unitPrice,
+          ).where(orderItem.c.orderId.in(orders.map((o) => o.id as number))),
         )
       ).all();
       const productIds = [...new Set(items.map((i) => i.productId as number))];
-      const products = (await conn.execute(select(product.c.id, product.c.name, product.c.price).where(product.c.id.in(productIds)))).all();
+      const products = (
+        await conn.execute(
+          select(product.c.id, product.c.name, product.c.price).where(product.c.id.in(productIds)),
+        )
+      ).all();
       const customerById = new Map(customers.map((x) => [x.id, x]));
       const productById = new Map(products.map((x) => [x.id, x]));
       const byOrder = new Map<number, any>();

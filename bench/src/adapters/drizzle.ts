@@ -10,7 +10,13 @@ import * as sq from "drizzle-orm/sqlite-core";
 import * as pgc from "drizzle-orm/pg-core";
 import * as my from "drizzle-orm/mysql-core";
 import { SQLITE_PRAGMAS, type Sizes, type Target } from "../config.js";
-import { addCustomer, checksumOfGraph, emptyCustomerChecksum, type CustomerChecksum, type NewCustomer } from "../dataset.js";
+import {
+  addCustomer,
+  checksumOfGraph,
+  emptyCustomerChecksum,
+  type CustomerChecksum,
+  type NewCustomer,
+} from "../dataset.js";
 import type { Adapter, CompileMode, InsertResult } from "../adapter.js";
 import { w6Values } from "../adapter.js";
 
@@ -21,7 +27,11 @@ function sqliteSchema() {
     description: sq.text("description").notNull(),
     score: sq.integer("score").notNull(),
   });
-  const product = sq.sqliteTable("bench_product", { id: sq.integer("id").primaryKey(), name: sq.text("name").notNull(), price: sq.integer("price").notNull() });
+  const product = sq.sqliteTable("bench_product", {
+    id: sq.integer("id").primaryKey(),
+    name: sq.text("name").notNull(),
+    price: sq.integer("price").notNull(),
+  });
   const order = sq.sqliteTable("bench_order", {
     id: sq.integer("id").primaryKey(),
     customerId: sq.integer("customer_id").notNull(),
@@ -134,15 +144,29 @@ export class DrizzleAdapter implements Adapter {
       for (const p of SQLITE_PRAGMAS) client.exec(p);
       this.t = withRelations(sqliteSchema());
       this.db = drizzleSqlite({ client, schema: this.t });
-      this.close_ = async () => client.close();
+      this.close_ = async () => {
+        client.close();
+      };
     } else if (target.kind === "postgresql") {
-      const client = new pg.Client({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database });
+      const client = new pg.Client({
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        password: target.password,
+        database: target.database,
+      });
       await client.connect();
       this.t = withRelations(pgSchema() as any);
       this.db = drizzlePg({ client, schema: this.t });
       this.close_ = () => client.end();
     } else {
-      const client = await mysql.createConnection({ host: target.host, port: target.port, user: target.user, password: target.password, database: target.database });
+      const client = await mysql.createConnection({
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        password: target.password,
+        database: target.database,
+      });
       this.t = withRelations(mysqlSchema() as any);
       this.db = drizzleMysql({ client, schema: this.t, mode: "default" });
       this.close_ = () => client.end();
@@ -165,7 +189,11 @@ export class DrizzleAdapter implements Adapter {
       // better-sqlite3 transactions are synchronous: Drizzle's sync API (.all()).
       this.db.transaction((tx: any) => {
         for (let i = 0; i < objects.length; i += 1000) {
-          const ids: { id: number }[] = tx.insert(customer).values(objects.slice(i, i + 1000)).returning({ id: customer.id }).all();
+          const ids: { id: number }[] = tx
+            .insert(customer)
+            .values(objects.slice(i, i + 1000))
+            .returning({ id: customer.id })
+            .all();
           for (const r of ids) sumId += r.id;
         }
       });
@@ -198,22 +226,41 @@ export class DrizzleAdapter implements Adapter {
 
   async w3(ids: readonly number[]): Promise<CustomerChecksum> {
     const c = emptyCustomerChecksum();
-    const get = this.kind === "sqlite" ? (id: number) => this.byId.get({ id }) : async (id: number) => (await this.byId.execute({ id }))[0];
+    const get =
+      this.kind === "sqlite"
+        ? (id: number) => this.byId.get({ id })
+        : async (id: number) => (await this.byId.execute({ id }))[0];
     for (const id of ids) addCustomer(c, await get(id));
     return c;
   }
 
   async w4() {
     if (this.kind !== "mariadb") {
-      const orders = await this.db.query.order.findMany({ with: { customer: true, items: { with: { product: true } } } });
+      const orders = await this.db.query.order.findMany({
+        with: { customer: true, items: { with: { product: true } } },
+      });
       return checksumOfGraph(orders);
     }
     // MariaDB rejects the relational API's correlated derived tables: four select-in queries by hand.
     const { customer, order, orderItem, product } = this.t;
     const orders = await this.db.select().from(order);
-    const customers = await this.db.select().from(customer).where(inArray(customer.id, [...new Set(orders.map((o: any) => o.customerId))]));
-    const items = await this.db.select().from(orderItem).where(inArray(orderItem.orderId, orders.map((o: any) => o.id)));
-    const products = await this.db.select().from(product).where(inArray(product.id, [...new Set(items.map((i: any) => i.productId))]));
+    const customers = await this.db
+      .select()
+      .from(customer)
+      .where(inArray(customer.id, [...new Set(orders.map((o: any) => o.customerId))]));
+    const items = await this.db
+      .select()
+      .from(orderItem)
+      .where(
+        inArray(
+          orderItem.orderId,
+          orders.map((o: any) => o.id),
+        ),
+      );
+    const products = await this.db
+      .select()
+      .from(product)
+      .where(inArray(product.id, [...new Set(items.map((i: any) => i.productId))]));
     const customerById = new Map(customers.map((x: any) => [x.id, x]));
     const productById = new Map(products.map((x: any) => [x.id, x]));
     const byOrder = new Map<number, any>();

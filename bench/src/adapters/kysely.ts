@@ -2,11 +2,24 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { createPool } from "mysql2";
-import { Kysely, MysqlDialect, ParseJSONResultsPlugin, PostgresDialect, SqliteDialect, type KyselyPlugin } from "kysely";
+import {
+  Kysely,
+  MysqlDialect,
+  ParseJSONResultsPlugin,
+  PostgresDialect,
+  SqliteDialect,
+  type KyselyPlugin,
+} from "kysely";
 import * as pgHelpers from "kysely/helpers/postgres";
 import * as sqliteHelpers from "kysely/helpers/sqlite";
 import { SQLITE_PRAGMAS, type Sizes, type Target } from "../config.js";
-import { addCustomer, checksumOfGraph, emptyCustomerChecksum, type CustomerChecksum, type NewCustomer } from "../dataset.js";
+import {
+  addCustomer,
+  checksumOfGraph,
+  emptyCustomerChecksum,
+  type CustomerChecksum,
+  type NewCustomer,
+} from "../dataset.js";
 import type { Adapter, CompileMode, InsertResult } from "../adapter.js";
 import { w6Values } from "../adapter.js";
 import { stitchGraph, unique } from "./stitch.js";
@@ -36,12 +49,29 @@ export class KyselyAdapter implements Adapter {
     if (t.kind === "sqlite") {
       const database = new Database(t.file);
       for (const p of SQLITE_PRAGMAS) database.exec(p);
-      this.db = new Kysely<any>({ dialect: new SqliteDialect({ database }), plugins: [new ParseJSONResultsPlugin()] });
+      this.db = new Kysely<any>({
+        dialect: new SqliteDialect({ database }),
+        plugins: [new ParseJSONResultsPlugin()],
+      });
     } else if (t.kind === "postgresql") {
-      const pool = new pg.Pool({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, max: 1 });
+      const pool = new pg.Pool({
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: t.password,
+        database: t.database,
+        max: 1,
+      });
       this.db = new Kysely<any>({ dialect: new PostgresDialect({ pool }), plugins });
     } else {
-      const pool = createPool({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionLimit: 1 });
+      const pool = createPool({
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: t.password,
+        database: t.database,
+        connectionLimit: 1,
+      });
       this.db = new Kysely<any>({ dialect: new MysqlDialect({ pool }), plugins });
     }
   }
@@ -60,7 +90,8 @@ export class KyselyAdapter implements Adapter {
           const first = Number(r.insertId);
           for (let k = 0; k < chunk.length; k++) sumId += first + k;
         } else {
-          for (const row of await trx.insertInto("bench_customer").values(chunk).returning("id").execute()) sumId += row.id;
+          for (const row of await trx.insertInto("bench_customer").values(chunk).returning("id").execute())
+            sumId += row.id;
         }
       }
     });
@@ -69,13 +100,22 @@ export class KyselyAdapter implements Adapter {
 
   async w2r(): Promise<CustomerChecksum> {
     const c = emptyCustomerChecksum();
-    for (const r of await this.db.selectFrom("bench_customer").selectAll().execute()) addCustomer(c, r);
+    for (const r of await this.db.selectFrom("bench_customer").selectAll().execute())
+      addCustomer(c, r as any);
     return c;
   }
 
   async w3(ids: readonly number[]): Promise<CustomerChecksum> {
     const c = emptyCustomerChecksum();
-    for (const id of ids) addCustomer(c, await this.db.selectFrom("bench_customer").selectAll().where("id", "=", id).executeTakeFirstOrThrow());
+    for (const id of ids)
+      addCustomer(
+        c,
+        (await this.db
+          .selectFrom("bench_customer")
+          .selectAll()
+          .where("id", "=", id)
+          .executeTakeFirstOrThrow()) as any,
+      );
     return c;
   }
 
@@ -83,10 +123,32 @@ export class KyselyAdapter implements Adapter {
     const db = this.db;
     if (this.kind === "mariadb") {
       const orders = await db.selectFrom("bench_order").selectAll().execute();
-      const customers = await db.selectFrom("bench_customer").selectAll().where("id", "in", unique(orders.map((o) => o.customer_id))).execute();
-      const items = await db.selectFrom("bench_order_item").selectAll().where("order_id", "in", orders.map((o) => o.id)).execute();
-      const products = await db.selectFrom("bench_product").selectAll().where("id", "in", unique(items.map((i) => i.product_id))).execute();
-      return checksumOfGraph(stitchGraph(orders, customers, items, products, { customerId: "customer_id", orderId: "order_id", productId: "product_id" }));
+      const customers = await db
+        .selectFrom("bench_customer")
+        .selectAll()
+        .where("id", "in", unique(orders.map((o) => o.customer_id)))
+        .execute();
+      const items = await db
+        .selectFrom("bench_order_item")
+        .selectAll()
+        .where(
+          "order_id",
+          "in",
+          orders.map((o) => o.id),
+        )
+        .execute();
+      const products = await db
+        .selectFrom("bench_product")
+        .selectAll()
+        .where("id", "in", unique(items.map((i) => i.product_id)))
+        .execute();
+      return checksumOfGraph(
+        stitchGraph(orders, customers, items, products, {
+          customerId: "customer_id",
+          orderId: "order_id",
+          productId: "product_id",
+        }),
+      );
     }
     const h = this.kind === "postgresql" ? pgHelpers : sqliteHelpers;
     const orders = await db
@@ -97,7 +159,12 @@ export class KyselyAdapter implements Adapter {
         "o.status",
         "o.total",
         h
-          .jsonObjectFrom(eb.selectFrom("bench_customer as c").select(["c.id", "c.name", "c.description", "c.score"]).whereRef("c.id", "=", "o.customer_id"))
+          .jsonObjectFrom(
+            eb
+              .selectFrom("bench_customer as c")
+              .select(["c.id", "c.name", "c.description", "c.score"])
+              .whereRef("c.id", "=", "o.customer_id"),
+          )
           .as("customer"),
         h
           .jsonArrayFrom(
@@ -109,7 +176,14 @@ export class KyselyAdapter implements Adapter {
                 "i.product_id",
                 "i.quantity",
                 "i.unit_price",
-                h.jsonObjectFrom(eb2.selectFrom("bench_product as p").select(["p.id", "p.name", "p.price"]).whereRef("p.id", "=", "i.product_id")).as("product"),
+                h
+                  .jsonObjectFrom(
+                    eb2
+                      .selectFrom("bench_product as p")
+                      .select(["p.id", "p.name", "p.price"])
+                      .whereRef("p.id", "=", "i.product_id"),
+                  )
+                  .as("product"),
               ])
               .whereRef("i.order_id", "=", "o.id"),
           )
@@ -123,8 +197,13 @@ export class KyselyAdapter implements Adapter {
     const c = emptyCustomerChecksum();
     await this.db.transaction().execute(async (trx) => {
       const rows = await trx.selectFrom("bench_customer").selectAll().where("id", "<=", n).execute();
-      for (const r of rows) addCustomer(c, r);
-      for (const r of rows) await trx.updateTable("bench_customer").set({ score: newScore(r.id) }).where("id", "=", r.id).execute();
+      for (const r of rows) addCustomer(c, r as any);
+      for (const r of rows)
+        await trx
+          .updateTable("bench_customer")
+          .set({ score: newScore(r.id) })
+          .where("id", "=", r.id)
+          .execute();
     });
     return c;
   }
@@ -138,7 +217,15 @@ export class KyselyAdapter implements Adapter {
         .innerJoin("bench_customer as c", "c.id", "o.customer_id")
         .innerJoin("bench_order_item as i", "i.order_id", "o.id")
         .innerJoin("bench_product as p", "p.id", "i.product_id")
-        .select(["c.id", "c.name", "o.id as order_id", "o.total", "i.quantity", "p.name as product_name", "p.price"])
+        .select([
+          "c.id",
+          "c.name",
+          "o.id as order_id",
+          "o.total",
+          "i.quantity",
+          "p.name as product_name",
+          "p.price",
+        ])
         .where((eb) =>
           eb.and([
             eb("c.score", ">", v.scoreMin),

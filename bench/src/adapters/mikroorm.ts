@@ -1,7 +1,13 @@
 /** MikroORM 6: EntitySchema (no decorators), EntityManager forks, identity map and unit of work (flush). */
 import { EntitySchema, MikroORM, type EntityManager, type Options } from "@mikro-orm/core";
 import { SQLITE_PRAGMAS, type Sizes, type Target } from "../config.js";
-import { addCustomer, checksumOfGraph, emptyCustomerChecksum, type CustomerChecksum, type NewCustomer } from "../dataset.js";
+import {
+  addCustomer,
+  checksumOfGraph,
+  emptyCustomerChecksum,
+  type CustomerChecksum,
+  type NewCustomer,
+} from "../dataset.js";
 import type { Adapter, CompileMode, InsertResult } from "../adapter.js";
 import { w6Values } from "../adapter.js";
 
@@ -45,7 +51,11 @@ const schemas = [
   new EntitySchema<Product>({
     class: Product,
     tableName: "bench_product",
-    properties: { id: { type: "number", primary: true }, name: { type: "string", length: 100 }, price: { type: "number" } },
+    properties: {
+      id: { type: "number", primary: true },
+      name: { type: "string", length: 100 },
+      price: { type: "number" },
+    },
   }),
   new EntitySchema<Order>({
     class: Order,
@@ -79,7 +89,7 @@ export class MikroOrmAdapter implements Adapter {
     W2e: "em.fork().find(Customer, {})",
     W2r: "em.createQueryBuilder(Customer).select([...]).execute() (plain objects)",
     W3: "orm.em.fork().findOne(Customer, id) per lookup (fresh identity map)",
-    W4: "em.fork().find(Order, {}, { populate: ['customer', 'items.product'] }) (default strategy: joined)",
+    W4: "em.fork().find(Order, {}, { populate: ['customer', 'items.product'] }) (default strategy: joined, faster here than select-in)",
     W5: "em.fork(): find(id ≤ n), change score, em.flush() (batched UPDATE … CASE)",
     W6: "build em.createQueryBuilder(Order, 'o') with join×3 and a 10-condition where, then getQuery() + getParams()",
     W6b: "build the query builder only",
@@ -101,10 +111,26 @@ export class MikroOrmAdapter implements Adapter {
       for (const p of SQLITE_PRAGMAS) await this.orm.em.getConnection().execute(p, [], "run");
     } else if (t.kind === "postgresql") {
       const { PostgreSqlDriver } = await import("@mikro-orm/postgresql");
-      this.orm = await MikroORM.init({ ...common, driver: PostgreSqlDriver, host: t.host, port: t.port, user: t.user, password: t.password, dbName: t.database } as Options);
+      this.orm = await MikroORM.init({
+        ...common,
+        driver: PostgreSqlDriver,
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: t.password,
+        dbName: t.database,
+      } as Options);
     } else {
       const { MySqlDriver } = await import("@mikro-orm/mysql");
-      this.orm = await MikroORM.init({ ...common, driver: MySqlDriver, host: t.host, port: t.port, user: t.user, password: t.password, dbName: t.database } as Options);
+      this.orm = await MikroORM.init({
+        ...common,
+        driver: MySqlDriver,
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: t.password,
+        dbName: t.database,
+      } as Options);
     }
   }
 
@@ -134,7 +160,10 @@ export class MikroOrmAdapter implements Adapter {
   async w2r(): Promise<CustomerChecksum> {
     const c = emptyCustomerChecksum();
     const em = this.em() as any;
-    const rows = await em.createQueryBuilder(Customer).select(["id", "name", "description", "score"]).execute("all");
+    const rows = await em
+      .createQueryBuilder(Customer)
+      .select(["id", "name", "description", "score"])
+      .execute("all");
     for (const r of rows) addCustomer(c, r);
     return c;
   }
@@ -147,7 +176,9 @@ export class MikroOrmAdapter implements Adapter {
 
   async w4() {
     const orders = await this.em().find(Order, {}, { populate: ["customer", "items.product"] as any });
-    return checksumOfGraph(orders.map((o) => ({ id: o.id, customer: o.customer, items: o.items.getItems() })));
+    return checksumOfGraph(
+      orders.map((o) => ({ id: o.id, customer: o.customer, items: o.items.getItems() })),
+    );
   }
 
   async w5(n: number, newScore: (id: number) => number): Promise<CustomerChecksum> {

@@ -6,12 +6,25 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { DATA_DIR, SQLITE_PRAGMAS, type Sizes, type Target } from "../config.js";
-import { addCustomer, checksumOfGraph, emptyCustomerChecksum, type CustomerChecksum, type NewCustomer } from "../dataset.js";
+import {
+  addCustomer,
+  checksumOfGraph,
+  emptyCustomerChecksum,
+  type CustomerChecksum,
+  type NewCustomer,
+} from "../dataset.js";
 import type { Adapter, InsertResult } from "../adapter.js";
 
 export class PrismaAdapter implements Adapter {
   readonly id = "prisma";
-  readonly packages = ["prisma", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@prisma/adapter-mariadb", "mariadb"];
+  readonly packages = [
+    "prisma",
+    "@prisma/client",
+    "@prisma/adapter-better-sqlite3",
+    "@prisma/adapter-pg",
+    "@prisma/adapter-mariadb",
+    "mariadb",
+  ];
   readonly how = {
     W1: "prisma.customer.createManyAndReturn({ data, select: { id: true } }) (MariaDB: createMany — it has no createManyAndReturn)",
     W2e: "prisma.customer.findMany() (plain objects)",
@@ -37,10 +50,24 @@ export class PrismaAdapter implements Adapter {
       adapter = new PrismaBetterSqlite3({ url: `file:${t.file}` });
     } else if (t.kind === "postgresql") {
       const { PrismaPg } = await import("@prisma/adapter-pg");
-      adapter = new PrismaPg({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, max: 1 });
+      adapter = new PrismaPg({
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: t.password,
+        database: t.database,
+        max: 1,
+      });
     } else {
       const { PrismaMariaDb } = await import("@prisma/adapter-mariadb");
-      adapter = new PrismaMariaDb({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionLimit: 1 });
+      adapter = new PrismaMariaDb({
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: t.password,
+        database: t.database,
+        connectionLimit: 1,
+      });
     }
     this.prisma = new PrismaClient({ adapter });
     await this.prisma.$connect();
@@ -56,7 +83,10 @@ export class PrismaAdapter implements Adapter {
       const r = await this.prisma.customer.createMany({ data: objects });
       return { count: r.count, sumId: 0 };
     }
-    const rows: { id: number }[] = await this.prisma.customer.createManyAndReturn({ data: objects, select: { id: true } });
+    const rows: { id: number }[] = await this.prisma.customer.createManyAndReturn({
+      data: objects,
+      select: { id: true },
+    });
     let sumId = 0;
     for (const r of rows) sumId += r.id;
     return { count: rows.length, sumId };
@@ -75,7 +105,9 @@ export class PrismaAdapter implements Adapter {
   }
 
   async w4() {
-    const orders = await this.prisma.order.findMany({ include: { customer: true, items: { include: { product: true } } } });
+    const orders = await this.prisma.order.findMany({
+      include: { customer: true, items: { include: { product: true } } },
+    });
     return checksumOfGraph(orders);
   }
 
@@ -85,7 +117,8 @@ export class PrismaAdapter implements Adapter {
       async (tx: any) => {
         const rows = await tx.customer.findMany({ where: { id: { lte: n } } });
         for (const r of rows) addCustomer(c, r);
-        for (const r of rows) await tx.customer.update({ where: { id: r.id }, data: { score: newScore(r.id) } });
+        for (const r of rows)
+          await tx.customer.update({ where: { id: r.id }, data: { score: newScore(r.id) } });
       },
       { timeout: 600_000, maxWait: 60_000 },
     );

@@ -6,7 +6,13 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import mysql from "mysql2/promise";
 import { SQLITE_PRAGMAS, type Sizes, type Target } from "../config.js";
-import { addCustomer, checksumOfGraph, emptyCustomerChecksum, type CustomerChecksum, type NewCustomer } from "../dataset.js";
+import {
+  addCustomer,
+  checksumOfGraph,
+  emptyCustomerChecksum,
+  type CustomerChecksum,
+  type NewCustomer,
+} from "../dataset.js";
 import type { Adapter, InsertResult } from "../adapter.js";
 
 type Row = Record<string, any>;
@@ -44,6 +50,10 @@ export class RawAdapter implements Adapter {
     W4: "4 queries, select-in style: orders; customers, items, products by IN lists; stitched in JS",
     W5: "one transaction: SELECT, then one UPDATE … SET score = ? WHERE id = ? per object",
   };
+  readonly missing = {
+    W6: "the raw driver takes SQL text: nothing to build or compile",
+    W6c: "the raw driver takes SQL text: nothing to build or compile",
+  };
   private kind: Target["kind"] = "sqlite";
   private db: Database.Database | null = null;
   private pg: pg.Client | null = null;
@@ -68,7 +78,13 @@ export class RawAdapter implements Adapter {
         commit: async () => void db.exec("COMMIT"),
       };
     } else if (t.kind === "postgresql") {
-      const c = (this.pg = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database }));
+      const c = (this.pg = new pg.Client({
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: t.password,
+        database: t.database,
+      }));
       await c.connect();
       this.conn = {
         query: async (sql, params = []) => (await c.query(toPg(sql), params)).rows,
@@ -77,7 +93,13 @@ export class RawAdapter implements Adapter {
         commit: async () => void (await c.query("COMMIT")),
       };
     } else {
-      const c = (this.my = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database }));
+      const c = (this.my = await mysql.createConnection({
+        host: t.host,
+        port: t.port,
+        user: t.user,
+        password: t.password,
+        database: t.database,
+      }));
       this.conn = {
         // query(): values escaped into the text by mysql2 (its default path; Athanor and most peers use it too).
         query: async (sql, params = []) => (await c.query(sql, params))[0] as Row[],
@@ -123,7 +145,9 @@ export class RawAdapter implements Adapter {
         for (const row of r.rows) sumId += row.id;
       } else {
         // MariaDB: consecutive ids from the first one (innodb_autoinc_lock_mode ≥ 1, one statement).
-        const [res] = (await this.my!.query(sql, params)) as unknown as [{ insertId: number; affectedRows: number }];
+        const [res] = (await this.my!.query(sql, params)) as unknown as [
+          { insertId: number; affectedRows: number },
+        ];
         for (let k = 0; k < res.affectedRows; k++) sumId += res.insertId + k;
       }
     }
@@ -137,14 +161,18 @@ export class RawAdapter implements Adapter {
 
   async w2r(): Promise<CustomerChecksum> {
     const c = emptyCustomerChecksum();
-    for (const r of await this.conn.query("SELECT id, name, description, score FROM bench_customer")) addCustomer(c, r as any);
+    for (const r of await this.conn.query("SELECT id, name, description, score FROM bench_customer"))
+      addCustomer(c, r as any);
     return c;
   }
 
   async w3(ids: readonly number[]): Promise<CustomerChecksum> {
     const c = emptyCustomerChecksum();
     for (const id of ids) {
-      const rows = await this.conn.query("SELECT id, name, description, score FROM bench_customer WHERE id = ?", [id]);
+      const rows = await this.conn.query(
+        "SELECT id, name, description, score FROM bench_customer WHERE id = ?",
+        [id],
+      );
       addCustomer(c, rows[0] as any);
     }
     return c;
@@ -154,14 +182,20 @@ export class RawAdapter implements Adapter {
     const q = this.conn;
     const orders = await q.query("SELECT id, customer_id, status, total FROM bench_order");
     const customerIds = [...new Set(orders.map((o) => o.customer_id))];
-    const customers = await q.query(`SELECT id, name, description, score FROM bench_customer WHERE id IN (${inList(customerIds.length)})`, customerIds);
+    const customers = await q.query(
+      `SELECT id, name, description, score FROM bench_customer WHERE id IN (${inList(customerIds.length)})`,
+      customerIds,
+    );
     const orderIds = orders.map((o) => o.id);
     const items = await q.query(
       `SELECT id, order_id, product_id, quantity, unit_price FROM bench_order_item WHERE order_id IN (${inList(orderIds.length)})`,
       orderIds,
     );
     const productIds = [...new Set(items.map((i) => i.product_id))];
-    const products = await q.query(`SELECT id, name, price FROM bench_product WHERE id IN (${inList(productIds.length)})`, productIds);
+    const products = await q.query(
+      `SELECT id, name, price FROM bench_product WHERE id IN (${inList(productIds.length)})`,
+      productIds,
+    );
     const customerById = new Map(customers.map((c) => [c.id, c]));
     const productById = new Map(products.map((p) => [p.id, p]));
     const byOrder = new Map<number, Row>();
@@ -180,9 +214,13 @@ export class RawAdapter implements Adapter {
   async w5(n: number, newScore: (id: number) => number): Promise<CustomerChecksum> {
     const c = emptyCustomerChecksum();
     await this.conn.begin();
-    const rows = await this.conn.query("SELECT id, name, description, score FROM bench_customer WHERE id <= ?", [n]);
+    const rows = await this.conn.query(
+      "SELECT id, name, description, score FROM bench_customer WHERE id <= ?",
+      [n],
+    );
     for (const r of rows) addCustomer(c, r as any);
-    for (const r of rows) await this.conn.run("UPDATE bench_customer SET score = ? WHERE id = ?", [newScore(r.id), r.id]);
+    for (const r of rows)
+      await this.conn.run("UPDATE bench_customer SET score = ? WHERE id = ?", [newScore(r.id), r.id]);
     await this.conn.commit();
     return c;
   }

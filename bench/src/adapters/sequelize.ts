@@ -1,7 +1,13 @@
 /** Sequelize 6: models, bulkCreate, findAll / findByPk, include for eager loading, instance.save(). */
 import { DataTypes, Model, Op, Sequelize, type ModelStatic, type Options } from "sequelize";
 import { SQLITE_PRAGMAS, type Sizes, type Target } from "../config.js";
-import { addCustomer, checksumOfGraph, emptyCustomerChecksum, type CustomerChecksum, type NewCustomer } from "../dataset.js";
+import {
+  addCustomer,
+  checksumOfGraph,
+  emptyCustomerChecksum,
+  type CustomerChecksum,
+  type NewCustomer,
+} from "../dataset.js";
 import type { Adapter, InsertResult } from "../adapter.js";
 
 export class SequelizeAdapter implements Adapter {
@@ -12,7 +18,7 @@ export class SequelizeAdapter implements Adapter {
     W2e: "Customer.findAll() (model instances)",
     W2r: "Customer.findAll({ raw: true })",
     W3: "Customer.findByPk(id) per lookup",
-    W4: "Order.findAll({ include: [customer, { items, include: [product] }] }) (one joined query)",
+    W4: "Order.findAll({ include: [customer, { items, include: [product] }] }) (one joined query; separate: true for items measured no faster)",
     W5: "sequelize.transaction: findAll(id ≤ n), then instance.save() per changed instance",
   };
   readonly missing = { W6: "no public API to compile a query without running it" };
@@ -24,7 +30,8 @@ export class SequelizeAdapter implements Adapter {
 
   async open(t: Target, _s: Sizes): Promise<void> {
     const common: Options = { logging: false, pool: { max: 1, min: 1 } };
-    if (t.kind === "sqlite") this.sequelize = new Sequelize({ ...common, dialect: "sqlite", storage: t.file });
+    if (t.kind === "sqlite")
+      this.sequelize = new Sequelize({ ...common, dialect: "sqlite", storage: t.file });
     else
       this.sequelize = new Sequelize({
         ...common,
@@ -36,8 +43,14 @@ export class SequelizeAdapter implements Adapter {
         database: t.database,
       });
     if (t.kind === "sqlite") {
-      this.sequelize.addHook("afterConnect", (connection: any) =>
-        new Promise<void>((resolve, reject) => connection.exec(SQLITE_PRAGMAS.join("; "), (err: Error | null) => (err ? reject(err) : resolve()))),
+      this.sequelize.addHook(
+        "afterConnect",
+        (connection: any) =>
+          new Promise<void>((resolve, reject) =>
+            connection.exec(SQLITE_PRAGMAS.join("; "), (err: Error | null) =>
+              err ? reject(err) : resolve(),
+            ),
+          ),
       );
     }
     const s = this.sequelize;
@@ -46,14 +59,27 @@ export class SequelizeAdapter implements Adapter {
     const pk = () => ({ type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true });
     class Customer extends Model {}
     Customer.init(
-      { id: pk(), name: { type: DataTypes.STRING(100), allowNull: false }, description: { type: DataTypes.STRING(255), allowNull: false }, score: int() },
+      {
+        id: pk(),
+        name: { type: DataTypes.STRING(100), allowNull: false },
+        description: { type: DataTypes.STRING(255), allowNull: false },
+        score: int(),
+      },
       { sequelize: s, tableName: "bench_customer", timestamps: false },
     );
     class Product extends Model {}
-    Product.init({ id: pk(), name: { type: DataTypes.STRING(100), allowNull: false }, price: int() }, { sequelize: s, tableName: "bench_product", timestamps: false });
+    Product.init(
+      { id: pk(), name: { type: DataTypes.STRING(100), allowNull: false }, price: int() },
+      { sequelize: s, tableName: "bench_product", timestamps: false },
+    );
     class Order extends Model {}
     Order.init(
-      { id: pk(), customerId: { ...int(), field: "customer_id" }, status: { type: DataTypes.STRING(20), allowNull: false }, total: int() },
+      {
+        id: pk(),
+        customerId: { ...int(), field: "customer_id" },
+        status: { type: DataTypes.STRING(20), allowNull: false },
+        total: int(),
+      },
       { sequelize: s, tableName: "bench_order", timestamps: false },
     );
     class OrderItem extends Model {}
@@ -79,7 +105,9 @@ export class SequelizeAdapter implements Adapter {
   }
 
   async w1(objects: readonly NewCustomer[]): Promise<InsertResult> {
-    const created = await this.sequelize.transaction((transaction) => this.Customer.bulkCreate(objects as any[], { transaction }));
+    const created = await this.sequelize.transaction((transaction) =>
+      this.Customer.bulkCreate(objects as any[], { transaction }),
+    );
     let sumId = 0;
     for (const m of created) sumId += (m as any).id ?? 0;
     return { count: created.length, sumId };

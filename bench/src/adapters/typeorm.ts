@@ -1,7 +1,13 @@
 /** TypeORM: DataSource + EntitySchema (no decorators: tsx does not emit decorator metadata), repositories and save(). */
 import { DataSource, EntitySchema, LessThanOrEqual, type EntityManager, type Repository } from "typeorm";
 import { SQLITE_PRAGMAS, type Sizes, type Target } from "../config.js";
-import { addCustomer, checksumOfGraph, emptyCustomerChecksum, type CustomerChecksum, type NewCustomer } from "../dataset.js";
+import {
+  addCustomer,
+  checksumOfGraph,
+  emptyCustomerChecksum,
+  type CustomerChecksum,
+  type NewCustomer,
+} from "../dataset.js";
 import type { Adapter, CompileMode, InsertResult } from "../adapter.js";
 import { w6Values } from "../adapter.js";
 
@@ -85,7 +91,7 @@ export class TypeOrmAdapter implements Adapter {
     W2e: "repository.find()",
     W2r: "repository.createQueryBuilder('c').select([...]).getRawMany()",
     W3: "repository.findOneBy({ id }) per lookup (no identity map to bypass)",
-    W4: "repository.find({ relations: { customer: true, items: { product: true } }, relationLoadStrategy: 'query' })",
+    W4: "repository.find({ relations: { customer: true, items: { product: true } }, relationLoadStrategy: 'join' }) (faster here than 'query')",
     W5: "dataSource.transaction: find(id ≤ n), change score, manager.save(the 5 000 entities)",
     W6: "build dataSource.createQueryBuilder() with innerJoin×3 and 10 andWhere(), then getQueryAndParameters()",
     W6b: "build the query builder only",
@@ -168,7 +174,8 @@ export class TypeOrmAdapter implements Adapter {
   async w4() {
     const orders = await this.ds.getRepository(Order).find({
       relations: { customer: true, items: { product: true } },
-      relationLoadStrategy: "query",
+      // "join" measured ~10× faster than "query" here.
+      relationLoadStrategy: "join",
     });
     return checksumOfGraph(orders);
   }

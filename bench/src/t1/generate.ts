@@ -37,7 +37,8 @@ export function schema(): Tbl[] {
   return fks.map((targets, i) => {
     const cols: Col[] = [{ key: "id", name: "id", kind: "int" }];
     for (const t of targets) cols.push({ key: `t${t}Id`, name: `t${t}_id`, kind: "int", fk: t });
-    for (let j = 1; cols.length < COLUMNS_PER_TABLE; j++) cols.push({ key: `c${j}`, name: `c${j}`, kind: j === 1 ? "int" : j === 2 ? "string" : kinds[j % 4]! });
+    for (let j = 1; cols.length < COLUMNS_PER_TABLE; j++)
+      cols.push({ key: `c${j}`, name: `c${j}`, kind: j === 1 ? "int" : j === 2 ? "string" : kinds[j % 4]! });
     return { i, cols };
   });
 }
@@ -54,14 +55,26 @@ function queries(tables: Tbl[]) {
 }
 
 function athanor(tables: Tbl[]): string {
-  const type = (c: Col) => (c.kind === "int" ? "Integer" : c.kind === "string" ? "String(100)" : c.kind === "bool" ? "Boolean" : "DateTime");
+  const type = (c: Col) =>
+    c.kind === "int"
+      ? "Integer"
+      : c.kind === "string"
+        ? "String(100)"
+        : c.kind === "bool"
+          ? "Boolean"
+          : "DateTime";
   const lines = [
     `import { Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, select, type Connection } from "athanor";`,
     `export const metadata = new MetaData();`,
   ];
   for (const t of tables) {
     const cols = t.cols.map((c) => {
-      const opts = c.key === "id" ? `{ primaryKey: true }` : c.fk !== undefined ? `{ name: "${c.name}", foreignKey: ForeignKey("t${c.fk}.id") }` : "";
+      const opts =
+        c.key === "id"
+          ? `{ primaryKey: true }`
+          : c.fk !== undefined
+            ? `{ name: "${c.name}", foreignKey: ForeignKey("t${c.fk}.id") }`
+            : "";
       return `  ${c.key}: Column(${type(c)}${opts ? ", " + opts : ""}),`;
     });
     lines.push(`export const t${t.i} = new Table("t${t.i}", metadata, {`, ...cols, `});`);
@@ -88,7 +101,13 @@ function athanor(tables: Tbl[]): string {
 
 function drizzle(tables: Tbl[]): string {
   const type = (c: Col) =>
-    c.kind === "int" ? `integer("${c.name}")` : c.kind === "string" ? `varchar("${c.name}", { length: 100 })` : c.kind === "bool" ? `boolean("${c.name}")` : `timestamp("${c.name}")`;
+    c.kind === "int"
+      ? `integer("${c.name}")`
+      : c.kind === "string"
+        ? `varchar("${c.name}", { length: 100 })`
+        : c.kind === "bool"
+          ? `boolean("${c.name}")`
+          : `timestamp("${c.name}")`;
   const lines = [
     `import { and, eq, gt, relations } from "drizzle-orm";`,
     `import { boolean, integer, pgTable, serial, timestamp, varchar } from "drizzle-orm/pg-core";`,
@@ -96,7 +115,11 @@ function drizzle(tables: Tbl[]): string {
   ];
   for (const t of tables) {
     const cols = t.cols.map((c) =>
-      c.key === "id" ? `  id: serial("id").primaryKey(),` : c.fk !== undefined ? `  ${c.key}: integer("${c.name}").references((): any => t${c.fk}.id),` : `  ${c.key}: ${type(c)},`,
+      c.key === "id"
+        ? `  id: serial("id").primaryKey(),`
+        : c.fk !== undefined
+          ? `  ${c.key}: integer("${c.name}").references((): any => t${c.fk}.id),`
+          : `  ${c.key}: ${type(c)},`,
     );
     lines.push(`export const t${t.i} = pgTable("t${t.i}", {`, ...cols, `});`);
   }
@@ -105,7 +128,9 @@ function drizzle(tables: Tbl[]): string {
     if (!fks.length) continue;
     lines.push(
       `export const t${t.i}Relations = relations(t${t.i}, ({ one }) => ({`,
-      ...fks.map((c) => `  t${c.fk}Ref: one(t${c.fk}, { fields: [t${t.i}.${c.key}], references: [t${c.fk}.id] }),`),
+      ...fks.map(
+        (c) => `  t${c.fk}Ref: one(t${c.fk}, { fields: [t${t.i}.${c.key}], references: [t${c.fk}.id] }),`,
+      ),
       `}));`,
     );
   }
@@ -127,16 +152,44 @@ function drizzle(tables: Tbl[]): string {
     ].join("\n"),
   );
   // Schema and queries in two files, as an app would have them (the queries import the schema).
-  return lines.slice(0, lines.length - 2).join("\n") + "\n\u0000" + [`import { and, eq, gt } from "drizzle-orm";`, `import type { NodePgDatabase } from "drizzle-orm/node-postgres";`, `import * as schema from "./schema.js";`, `import { ${tables.map((t) => `t${t.i}`).join(", ")} } from "./schema.js";`, `declare const db: NodePgDatabase<typeof schema>;`, ...q].join("\n") + "\n";
+  return (
+    lines.slice(0, lines.length - 2).join("\n") +
+    "\n\u0000" +
+    [
+      `import { and, eq, gt } from "drizzle-orm";`,
+      `import type { NodePgDatabase } from "drizzle-orm/node-postgres";`,
+      `import * as schema from "./schema.js";`,
+      `import { ${tables.map((t) => `t${t.i}`).join(", ")} } from "./schema.js";`,
+      `declare const db: NodePgDatabase<typeof schema>;`,
+      ...q,
+    ].join("\n") +
+    "\n"
+  );
 }
 
 function kysely(tables: Tbl[]): string {
-  const type = (c: Col) => (c.kind === "int" ? "number | null" : c.kind === "string" ? "string | null" : c.kind === "bool" ? "boolean | null" : "Date | null");
+  const type = (c: Col) =>
+    c.kind === "int"
+      ? "number | null"
+      : c.kind === "string"
+        ? "string | null"
+        : c.kind === "bool"
+          ? "boolean | null"
+          : "Date | null";
   const lines = [`import type { Generated, Kysely } from "kysely";`];
   for (const t of tables) {
-    lines.push(`export interface T${t.i}Table {`, ...t.cols.map((c) => (c.key === "id" ? `  id: Generated<number>;` : `  ${c.name}: ${type(c)};`)), `}`);
+    lines.push(
+      `export interface T${t.i}Table {`,
+      ...t.cols.map((c) => (c.key === "id" ? `  id: Generated<number>;` : `  ${c.name}: ${type(c)};`)),
+      `}`,
+    );
   }
-  lines.push(`export interface DB {`, ...tables.map((t) => `  t${t.i}: T${t.i}Table;`), `}`, `declare const db: Kysely<DB>;`);
+  lines.push(
+    `export interface DB {`,
+    ...tables.map((t) => `  t${t.i}: T${t.i}Table;`),
+    `}`,
+    `declare const db: Kysely<DB>;`,
+  );
   for (const { q, a, b, fk } of queries(tables)) {
     lines.push(
       `export async function q${q}(): Promise<number> {`,

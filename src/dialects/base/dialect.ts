@@ -38,7 +38,8 @@ export interface DialectCapabilities {
   [flag: string]: boolean | number;
 }
 
-export type IsolationLevel = "READ UNCOMMITTED" | "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE" | "AUTOCOMMIT";
+export type IsolationLevel =
+  "READ UNCOMMITTED" | "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE" | "AUTOCOMMIT";
 
 /** A statement or DDL element to compile: DDL elements carry `isDdl = true`. */
 type CompilableNode = Compilable & { readonly isDdl?: boolean };
@@ -52,7 +53,10 @@ export abstract class Dialect implements CompilerDialect, TypeDialect {
   /** The statement compiler class (SQLAlchemy: `statement_compiler`). */
   abstract readonly StatementCompiler: new (dialect: any, options?: CompileOptions) => SqlCompiler;
   /** The DDL compiler class; compiles elements with `isDdl`. */
-  abstract readonly DdlCompiler: new (dialect: any, options?: CompileOptions) => { compileStatement(stmt: any): CompiledStatement };
+  abstract readonly DdlCompiler: new (
+    dialect: any,
+    options?: CompileOptions,
+  ) => { compileStatement(stmt: any): CompiledStatement };
   /** Words that must be quoted when used as identifiers. */
   protected abstract readonly reservedWords: ReadonlySet<string>;
   /** Opening and closing identifier quote. */

@@ -144,10 +144,14 @@ export function noSuchTable(table: string, schema: string | null): InvalidReques
 }
 
 /** Maps the words catalogs use for ON DELETE/ON UPDATE to ours; the database's default becomes null. */
-export function normalizeAction(v: unknown, defaults: readonly string[] = ["NO ACTION"]): ReferentialAction | null {
+export function normalizeAction(
+  v: unknown,
+  defaults: readonly string[] = ["NO ACTION"],
+): ReferentialAction | null {
   if (v === null || v === undefined) return null;
   const up = String(v).toUpperCase().replace(/_/g, " ").trim();
   if (up === "" || defaults.includes(up)) return null;
-  if (["CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"].includes(up)) return up as ReferentialAction;
+  if (["CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"].includes(up))
+    return up as ReferentialAction;
   return null;
 }

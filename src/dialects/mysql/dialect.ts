@@ -12,7 +12,8 @@ import { implFor, MysqlTypeCompiler } from "./types.js";
 
 const RESERVED = new Set([
   ...ANSI_RESERVED,
-  ...("accessible add alter before bigint blob by call cascade change char character condition continue convert " +
+  ...(
+    "accessible add alter before bigint blob by call cascade change char character condition continue convert " +
     "database databases day_hour dec decimal declare delayed describe div double each elseif enclosed escaped exit " +
     "explain float force fulltext generated get high_priority if ignore infile inout int integer interval iterate " +
     "keys kill leave linear lines load lock long loop low_priority match maxvalue mod modifies numeric optimize option " +
@@ -20,7 +21,8 @@ const RESERVED = new Set([
     "replace require resignal restrict return revoke rlike schema schemas separator show signal smallint spatial " +
     "specific sql sqlexception sqlstate sqlwarning ssl starting stored straight_join terminated tinyint trigger undo " +
     "unlock unsigned usage use utc_date utc_time utc_timestamp varbinary varchar varying virtual while write xor " +
-    "year_month zerofill").split(" "),
+    "year_month zerofill"
+  ).split(" "),
 ]);
 
 /** MySQL and MariaDB through mysql2 (SQLAlchemy: `MySQLDialect_pymysql`). */
@@ -103,10 +105,10 @@ export class MysqlDialect extends Dialect {
   }
   hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
     return driver.hasTable(conn, name, schema);
-  }  override createInspector(reader: CatalogReader): DialectInspector {
+  }
+  override createInspector(reader: CatalogReader): DialectInspector {
     return new MysqlInspector(reader, () => this.isMariaDB);
   }
-
 }
 
 function atLeast(version: readonly number[], min: readonly number[]): boolean {

@@ -36,7 +36,6 @@ const TRAITS: InspectorTraits = {
   defaultReferentialActions: DEFAULT_ACTIONS,
 };
 
-
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 export class MysqlInspector implements DialectInspector {
@@ -182,9 +181,11 @@ export class MysqlInspector implements DialectInspector {
     for (const [name, parts] of await this.statistics(table, schema)) {
       const columns = parts.map((p) => str(p.col));
       const fk = fks.find((f) => f.name === name);
-      if (fk && fk.columns.length === columns.length && fk.columns.every((c, i) => c === columns[i])) continue;
+      if (fk && fk.columns.length === columns.length && fk.columns.every((c, i) => c === columns[i]))
+        continue;
       const lengths: Record<string, number> = {};
-      for (const p of parts) if (p.sub_part !== null && p.col !== null) lengths[String(p.col)] = Number(p.sub_part);
+      for (const p of parts)
+        if (p.sub_part !== null && p.col !== null) lengths[String(p.col)] = Number(p.sub_part);
       out.push({
         name,
         columns,

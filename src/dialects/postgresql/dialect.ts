@@ -10,7 +10,18 @@ import type { CatalogReader, DialectInspector } from "../base/inspector.js";
 import { isDisconnect, translateError } from "./errors.js";
 import { implFor, PostgresTypeCompiler } from "./types.js";
 
-const RESERVED = new Set([...ANSI_RESERVED, "current_catalog", "fetch", "freeze", "grant", "ilike", "isnull", "notnull", "similar", "verbose"]);
+const RESERVED = new Set([
+  ...ANSI_RESERVED,
+  "current_catalog",
+  "fetch",
+  "freeze",
+  "grant",
+  "ilike",
+  "isnull",
+  "notnull",
+  "similar",
+  "verbose",
+]);
 
 /** PostgreSQL through pg (SQLAlchemy: `PGDialect_psycopg2`). */
 export class PostgresDialect extends Dialect {
@@ -61,8 +72,8 @@ export class PostgresDialect extends Dialect {
   }
   hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
     return driver.hasTable(conn, name, schema);
-  }  override createInspector(reader: CatalogReader): DialectInspector {
+  }
+  override createInspector(reader: CatalogReader): DialectInspector {
     return new PostgresInspector(reader);
   }
-
 }

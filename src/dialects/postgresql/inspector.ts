@@ -37,7 +37,13 @@ const attnames = (attrs: string, rel: string): string =>
   `CAST((SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(${attrs}) WITH ORDINALITY AS k(attnum, ord) ` +
   `JOIN pg_catalog.pg_attribute a ON a.attrelid = ${rel} AND a.attnum = k.attnum) AS TEXT)`;
 
-const ACTIONS: Record<string, string> = { a: "NO ACTION", r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
+const ACTIONS: Record<string, string> = {
+  a: "NO ACTION",
+  r: "RESTRICT",
+  c: "CASCADE",
+  n: "SET NULL",
+  d: "SET DEFAULT",
+};
 
 const names = (v: unknown): string[] => (typeof v === "string" ? (JSON.parse(v) as string[]) : []);
 
@@ -195,10 +201,10 @@ export class PostgresInspector implements DialectInspector {
   }
 
   async tableOptions(table: string, schema: string | null): Promise<ReflectedTableOptions> {
-    const rows = await this.reader.query(TABLE_CTE + "SELECT pg_catalog.obj_description(t.oid, 'pg_class') AS comment FROM t", [
-      table,
-      schema,
-    ]);
+    const rows = await this.reader.query(
+      TABLE_CTE + "SELECT pg_catalog.obj_description(t.oid, 'pg_class') AS comment FROM t",
+      [table, schema],
+    );
     const c = rows[0]?.comment;
     return { comment: c === null || c === undefined ? null : String(c) };
   }

@@ -165,7 +165,12 @@ function readConstraint(
   if (isWord(t, "CHECK")) {
     const g = tokens[at + 1];
     return {
-      c: { kind: "check", name, columns: column ? [column] : [], sqltext: g?.kind === "group" ? g.text.trim() : "" },
+      c: {
+        kind: "check",
+        name,
+        columns: column ? [column] : [],
+        sqltext: g?.kind === "group" ? g.text.trim() : "",
+      },
       next: at + 2,
       autoincrement,
     };
@@ -180,7 +185,11 @@ function readConstraint(
     } else j++;
     const referredTable = nameOf(tokens[j++]) ?? "";
     const referredColumns = tokens[j]?.kind === "group" ? identList(tokens[j++]!.text) : [];
-    return { c: { kind: "foreign", name, columns: cols, referredTable, referredColumns }, next: j, autoincrement };
+    return {
+      c: { kind: "foreign", name, columns: cols, referredTable, referredColumns },
+      next: j,
+      autoincrement,
+    };
   }
   return { c: null, next: at + 1, autoincrement };
 }
@@ -213,7 +222,7 @@ export function parseCreateTable(sql: string): ParsedTable | null {
     const colConstraints: ParsedConstraint[] = [];
     let autoincrement = false;
     let pendingName: string | null = null;
-    for (let j = 1; j < tokens.length; ) {
+    for (let j = 1; j < tokens.length;) {
       const t = tokens[j]!;
       if (isWord(t, "CONSTRAINT")) {
         pendingName = nameOf(tokens[j + 1]);

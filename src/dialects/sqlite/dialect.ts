@@ -11,7 +11,17 @@ import type { CatalogReader, DialectInspector } from "../base/inspector.js";
 import { isDisconnect, translateError } from "./errors.js";
 import { implFor, SqliteTypeCompiler } from "./types.js";
 
-const RESERVED = new Set([...ANSI_RESERVED, "abort", "autoincrement", "glob", "indexed", "regexp", "transaction", "vacuum", "view"]);
+const RESERVED = new Set([
+  ...ANSI_RESERVED,
+  "abort",
+  "autoincrement",
+  "glob",
+  "indexed",
+  "regexp",
+  "transaction",
+  "vacuum",
+  "view",
+]);
 
 const SAFE_INTEGERS: DriverExecuteOptions = Object.freeze({ safeIntegers: true });
 
@@ -56,7 +66,8 @@ export class SqliteDialect extends Dialect {
     const cols = compiled.resultColumns;
     if (cols === null) return undefined;
     for (const c of cols) {
-      if (c.type && (c.type.kind === "biginteger" || this.implFor(c.type).kind === "biginteger")) return SAFE_INTEGERS;
+      if (c.type && (c.type.kind === "biginteger" || this.implFor(c.type).kind === "biginteger"))
+        return SAFE_INTEGERS;
     }
     return undefined;
   }
@@ -73,8 +84,8 @@ export class SqliteDialect extends Dialect {
   }
   hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
     return driver.hasTable(conn, name, schema);
-  }  override createInspector(reader: CatalogReader): DialectInspector {
+  }
+  override createInspector(reader: CatalogReader): DialectInspector {
     return new SqliteInspector(reader);
   }
-
 }

@@ -63,16 +63,18 @@ export class SqliteInspector implements DialectInspector {
   }
 
   async hasTable(table: string, schema: string | null): Promise<boolean> {
-    const rows = await this.reader.query(`SELECT 1 AS x FROM ${this.master(schema)} WHERE type = 'table' AND name = ?`, [
-      table,
-    ]);
+    const rows = await this.reader.query(
+      `SELECT 1 AS x FROM ${this.master(schema)} WHERE type = 'table' AND name = ?`,
+      [table],
+    );
     return rows.length > 0;
   }
 
   private async createSql(table: string, schema: string | null): Promise<ParsedTable | null> {
-    const rows = await this.reader.query(`SELECT sql FROM ${this.master(schema)} WHERE type = 'table' AND name = ?`, [
-      table,
-    ]);
+    const rows = await this.reader.query(
+      `SELECT sql FROM ${this.master(schema)} WHERE type = 'table' AND name = ?`,
+      [table],
+    );
     const sql = rows[0]?.sql;
     return typeof sql === "string" ? parseCreateTable(sql) : null;
   }
@@ -106,13 +108,15 @@ export class SqliteInspector implements DialectInspector {
   }
 
   async primaryKey(table: string, schema: string | null): Promise<ReflectedPrimaryKey> {
-    const rows = await this.reader.query("SELECT name, pk FROM pragma_table_xinfo(?, ?) WHERE pk > 0 ORDER BY pk", [
-      table,
-      this.schemaArg(schema),
-    ]);
+    const rows = await this.reader.query(
+      "SELECT name, pk FROM pragma_table_xinfo(?, ?) WHERE pk > 0 ORDER BY pk",
+      [table, this.schemaArg(schema)],
+    );
     const columns = rows.map((r) => String(r.name));
     const parsed = await this.createSql(table, schema);
-    const named = parsed ? allConstraints(parsed).find((c) => c.kind === "primary" && c.name !== null) : undefined;
+    const named = parsed
+      ? allConstraints(parsed).find((c) => c.kind === "primary" && c.name !== null)
+      : undefined;
     return { name: named?.name ?? null, columns };
   }
 
@@ -134,14 +138,19 @@ export class SqliteInspector implements DialectInspector {
       const first = group[0]!;
       const referredTable = String(first.table);
       const columns = group.map((r) => String(r.from));
-      let referredColumns: readonly (string | null)[] = group.map((r) => (r.to === null || r.to === undefined ? null : String(r.to)));
+      let referredColumns: readonly (string | null)[] = group.map((r) =>
+        r.to === null || r.to === undefined ? null : String(r.to),
+      );
       if (referredColumns.some((c) => c === null)) {
         // REFERENCES t without columns means t's primary key.
-        referredColumns = (await this.primaryKey(referredTable, schema).catch(() => ({ columns: [] as string[] }))).columns;
+        referredColumns = (
+          await this.primaryKey(referredTable, schema).catch(() => ({ columns: [] as string[] }))
+        ).columns;
       }
       const match = declared.find(
         (c: ParsedConstraint) =>
-          sameColumns(c.columns, columns) && (c.referredTable ?? "").toLowerCase() === referredTable.toLowerCase(),
+          sameColumns(c.columns, columns) &&
+          (c.referredTable ?? "").toLowerCase() === referredTable.toLowerCase(),
       );
       out.push({
         name: match?.name ?? null,
@@ -157,7 +166,10 @@ export class SqliteInspector implements DialectInspector {
   }
 
   private async indexList(table: string, schema: string | null): Promise<Record<string, unknown>[]> {
-    return this.reader.query("SELECT * FROM pragma_index_list(?, ?) ORDER BY name", [table, this.schemaArg(schema)]);
+    return this.reader.query("SELECT * FROM pragma_index_list(?, ?) ORDER BY name", [
+      table,
+      this.schemaArg(schema),
+    ]);
   }
 
   private async indexColumns(index: string, schema: string | null): Promise<Record<string, unknown>[]> {
@@ -174,9 +186,10 @@ export class SqliteInspector implements DialectInspector {
       if (ix.origin !== "c") continue;
       const name = String(ix.name);
       const cols = await this.indexColumns(name, schema);
-      const sqlRows = await this.reader.query(`SELECT sql FROM ${this.master(schema)} WHERE type = 'index' AND name = ?`, [
-        name,
-      ]);
+      const sqlRows = await this.reader.query(
+        `SELECT sql FROM ${this.master(schema)} WHERE type = 'index' AND name = ?`,
+        [name],
+      );
       const sql = (sqlRows[0]?.sql as string | null) ?? null;
       const parts = indexKeyParts(sql);
       const columns = cols.map((c) => (Number(c.cid) === -2 || c.name === null ? null : String(c.name)));
@@ -203,7 +216,8 @@ export class SqliteInspector implements DialectInspector {
       out.push({ name: match?.name ?? null, columns });
     }
     // Declaration order, as written in CREATE TABLE.
-    const pos = (u: ReflectedUniqueConstraint) => declared.findIndex((c) => sameColumns(c.columns, u.columns));
+    const pos = (u: ReflectedUniqueConstraint) =>
+      declared.findIndex((c) => sameColumns(c.columns, u.columns));
     return out.sort((a, b) => pos(a) - pos(b));
   }
 

@@ -24,7 +24,10 @@ import { RawType } from "../base/raw-type.js";
 
 /** `NAME(1, 2) REST` → name "NAME", args [1, 2], rest "REST" (e.g. a COLLATE clause). */
 export function splitTypeSpelling(spelling: string): { name: string; args: number[]; rest: string } {
-  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s+(?!COLLATE\b)[A-Za-z_][A-Za-z0-9_]*)*)\s*(?:\(\s*([^)]*)\))?\s*(.*)$/i.exec(spelling);
+  const m =
+    /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s+(?!COLLATE\b)[A-Za-z_][A-Za-z0-9_]*)*)\s*(?:\(\s*([^)]*)\))?\s*(.*)$/i.exec(
+      spelling,
+    );
   if (!m) return { name: spelling.trim().toUpperCase(), args: [], rest: "" };
   const args = (m[2] ?? "")
     .split(",")

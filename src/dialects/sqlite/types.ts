@@ -21,7 +21,13 @@
  */
 import { ArgumentError } from "../../util/errors.js";
 import { TypeCompiler } from "../../sql/type-compiler.js";
-import { BigIntegerType, DateTimeType, FloatType, IntegerType, NumericType } from "../../sql/types/generic.js";
+import {
+  BigIntegerType,
+  DateTimeType,
+  FloatType,
+  IntegerType,
+  NumericType,
+} from "../../sql/types/generic.js";
 import { integerDigits, roundDecimal, toPlainDecimal } from "../../sql/types/decimal.js";
 import { describeValue } from "../../sql/types/describe.js";
 import { makeImplFor, type ImplMethods } from "../../sql/types/impl.js";

@@ -37,7 +37,8 @@ export interface ReflectTableOptions {
 }
 
 /** A PostgreSQL SERIAL column's default, which SERIAL recreates by itself. */
-const isSequenceDefault = (c: ReflectedColumn): boolean => c.autoincrement && c.default !== null && /^nextval\(/i.test(c.default);
+const isSequenceDefault = (c: ReflectedColumn): boolean =>
+  c.autoincrement && c.default !== null && /^nextval\(/i.test(c.default);
 
 function columnFor(c: ReflectedColumn, inPk: boolean, singlePk: boolean): Column {
   const serverDefault = c.default !== null && !isSequenceDefault(c) ? literalColumn(c.default) : undefined;
@@ -76,13 +77,18 @@ export async function reflectTable(
   if (options.resolveFks ?? true) {
     for (const fk of fks) {
       if (fk.referredTable === name && fk.referredSchema === schema) continue;
-      await reflectTable(insp, metadata, fk.referredTable, { ...options, schema: fk.referredSchema, resolveFks: true });
+      await reflectTable(insp, metadata, fk.referredTable, {
+        ...options,
+        schema: fk.referredSchema,
+        resolveFks: true,
+      });
     }
   }
   const spec: Record<string, Column> = {};
   for (const c of cols) spec[c.name] = columnFor(c, pk.columns.includes(c.name), pk.columns.length === 1);
   const items: (Constraint | Index)[] = [];
-  if (pk.columns.length) items.push(new PrimaryKeyConstraint(...pk.columns, pk.name ? { name: pk.name } : {}));
+  if (pk.columns.length)
+    items.push(new PrimaryKeyConstraint(...pk.columns, pk.name ? { name: pk.name } : {}));
   for (const fk of fks) {
     const prefix = fk.referredSchema ? `${fk.referredSchema}.${fk.referredTable}.` : `${fk.referredTable}.`;
     items.push(
@@ -102,9 +108,12 @@ export async function reflectTable(
   if (!traits.uniqueConstraintsAreIndexes) {
     for (const u of uniques) items.push(new UniqueConstraint(...u.columns, u.name ? { name: u.name } : {}));
   }
-  for (const ck of checks) items.push(new CheckConstraint(literalColumn(ck.sqltext), ck.name ? { name: ck.name } : {}));
+  for (const ck of checks)
+    items.push(new CheckConstraint(literalColumn(ck.sqltext), ck.name ? { name: ck.name } : {}));
   for (const ix of options.withIndexes === false ? [] : indexes) {
-    const parts: IndexExpression[] = ix.columns.map((c, i) => (c === null ? literalColumn(ix.expressions[i]!) : c));
+    const parts: IndexExpression[] = ix.columns.map((c, i) =>
+      c === null ? literalColumn(ix.expressions[i]!) : c,
+    );
     const ixOptions: IndexOptions = { unique: ix.unique };
     if (ix.where) ixOptions.where = literalColumn(ix.where);
     if (ix.mysqlLength) ixOptions.mysqlLength = ix.mysqlLength;
@@ -120,7 +129,11 @@ export async function reflectTable(
 }
 
 /** `metadata.reflect(bind)`: every table of the schema, or those `only` names. */
-export async function reflectMetadata(metadata: MetaData, bind: unknown, options: ReflectOptions = {}): Promise<void> {
+export async function reflectMetadata(
+  metadata: MetaData,
+  bind: unknown,
+  options: ReflectOptions = {},
+): Promise<void> {
   if (!(bind instanceof Engine) && !(bind instanceof Connection)) {
     throw new ArgumentError("metadata.reflect() takes an Engine or a Connection.", "ATH-REFLECT");
   }

@@ -28,7 +28,11 @@ import { renderOperations } from "./render.js";
 export type { CompareOptions } from "./context.js";
 
 /** The operations that bring the database on `conn` to `metadata`'s tables. */
-export async function compareMetadata(conn: Connection, metadata: MetaData, options: CompareOptions = {}): Promise<UpgradeOps> {
+export async function compareMetadata(
+  conn: Connection,
+  metadata: MetaData,
+  options: CompareOptions = {},
+): Promise<UpgradeOps> {
   const ctx = new AutogenContext(conn, options);
   const modelTables = metadata.sortedTables.filter((t) => ctx.includes(t.name, t.schema));
   const schemas = [...new Set([null, ...modelTables.map((t) => t.schema)])];
@@ -68,7 +72,9 @@ export async function compareMetadata(conn: Connection, metadata: MetaData, opti
   }
   ops.push(...fkDrops, ...changes);
 
-  const removed = connTables.filter((c) => !modelTables.some((t) => t.name === c.name && t.schema === c.schema));
+  const removed = connTables.filter(
+    (c) => !modelTables.some((t) => t.name === c.name && t.schema === c.schema),
+  );
   // The removed tables' definitions (indexes included: DROP TABLE takes them), for the downgrade.
   const reflected: Table[] = [];
   for (const c of removed) reflected.push(await ctx.reflectedTable(c.name, c.schema));
@@ -89,7 +95,11 @@ export interface RenderedMigration {
  * Script bodies for the operations. `asBatch` writes each table's changes as a
  * `batchAlterTable` block (Alembic: `render_as_batch`), what SQLite needs.
  */
-export function renderMigration(ops: UpgradeOps, ctx: { compiler: RenderContext["compiler"] }, asBatch: boolean): RenderedMigration {
+export function renderMigration(
+  ops: UpgradeOps,
+  ctx: { compiler: RenderContext["compiler"] },
+  asBatch: boolean,
+): RenderedMigration {
   const imports = new Imports();
   const rc: RenderContext = { imports, compiler: ctx.compiler };
   const empty = ops.ops.length === 0;

@@ -9,7 +9,12 @@ import type { Column } from "../../schema/column.js";
 import type { Table } from "../../schema/table.js";
 import { literalColumn } from "../../sql/text.js";
 import { CommentOp, type MigrateOperation } from "../operations/base.js";
-import { AddColumnOp, AlterColumnOp, DropColumnOp, type AlterColumnOptions } from "../operations/table-ops.js";
+import {
+  AddColumnOp,
+  AlterColumnOp,
+  DropColumnOp,
+  type AlterColumnOptions,
+} from "../operations/table-ops.js";
 import { serverDefaultArg } from "../impl/sqlite-table-model.js";
 import type { AutogenContext } from "./context.js";
 
@@ -22,7 +27,11 @@ export interface ColumnDiff {
 
 const sameComment = (a: string | null, b: string | null): boolean => (a ?? "") === (b ?? "");
 
-export async function compareColumns(ctx: AutogenContext, model: Table, connCols: readonly ReflectedColumn[]): Promise<ColumnDiff> {
+export async function compareColumns(
+  ctx: AutogenContext,
+  model: Table,
+  connCols: readonly ReflectedColumn[],
+): Promise<ColumnDiff> {
   const diff: ColumnDiff = { adds: [], alters: [], drops: [], notes: [] };
   const schema = model.schema;
   const byName = new Map(connCols.map((c) => [c.name, c]));
@@ -70,7 +79,8 @@ function compareColumn(
     }
   }
   if ((o.compareServerDefault ?? false) && !conn.autoincrement && !conn.computed) {
-    if (ctx.impl.compareServerDefault(col, conn) === "different") changes.serverDefault = serverDefaultArg(col.serverDefault) ?? null;
+    if (ctx.impl.compareServerDefault(col, conn) === "different")
+      changes.serverDefault = serverDefaultArg(col.serverDefault) ?? null;
   }
   if ((o.compareComments ?? true) && ctx.traits.supportsComments && !sameComment(col.comment, conn.comment)) {
     changes.comment = col.comment;

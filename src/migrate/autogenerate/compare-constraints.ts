@@ -36,7 +36,8 @@ export interface ConstraintDiff {
 
 const same = (a: readonly (string | null)[], b: readonly (string | null)[]): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
-const eqName = (a: string | null, b: string | null): boolean => a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
+const eqName = (a: string | null, b: string | null): boolean =>
+  a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
 
 interface UniqueItem {
   name: string | null;
@@ -44,7 +45,11 @@ interface UniqueItem {
 }
 
 /** A reflected index as the operation that recreates it. */
-export function createIndexFromReflected(table: string, schema: string | null, ix: ReflectedIndex): CreateIndexOp {
+export function createIndexFromReflected(
+  table: string,
+  schema: string | null,
+  ix: ReflectedIndex,
+): CreateIndexOp {
   return new CreateIndexOp(
     ix.name,
     table,
@@ -137,7 +142,13 @@ export async function compareIndexesAndUniques(ctx: AutogenContext, model: Table
       if (m.hasExpressions || c.hasExpressions) {
         if (m.index.unique === c.unique) continue;
       } else if (m.index.unique === c.unique && same(c.columns, m.columns)) continue;
-      diff.drops.push(new DropIndexOp(c.name, { tableName: table, schema, recreate: createIndexFromReflected(table, schema, c) }));
+      diff.drops.push(
+        new DropIndexOp(c.name, {
+          tableName: table,
+          schema,
+          recreate: createIndexFromReflected(table, schema, c),
+        }),
+      );
     }
     if (m.name === null) continue;
     diff.creates.push(
@@ -158,11 +169,19 @@ export async function compareIndexesAndUniques(ctx: AutogenContext, model: Table
     if (seen.has(c)) continue;
     if (c.hasExpressions) {
       diff.notes.push(
-        new CommentOp(`Index ${c.name} on ${table} (an expression index) is not in the models; it was left alone: drop it by hand if it should go.`),
+        new CommentOp(
+          `Index ${c.name} on ${table} (an expression index) is not in the models; it was left alone: drop it by hand if it should go.`,
+        ),
       );
       continue;
     }
-    diff.drops.push(new DropIndexOp(c.name, { tableName: table, schema, recreate: createIndexFromReflected(table, schema, c) }));
+    diff.drops.push(
+      new DropIndexOp(c.name, {
+        tableName: table,
+        schema,
+        recreate: createIndexFromReflected(table, schema, c),
+      }),
+    );
   }
   return diff;
 }
@@ -216,7 +235,10 @@ export async function compareForeignKeys(ctx: AutogenContext, model: Table): Pro
   const matched = new Set<FkItem>();
   for (const m of modelFks) {
     const c = connFks.find(
-      (x) => !matched.has(x) && fkSig(x) === fkSig(m) && (m.name === null || x.name === null || eqName(m.name, x.name)),
+      (x) =>
+        !matched.has(x) &&
+        fkSig(x) === fkSig(m) &&
+        (m.name === null || x.name === null || eqName(m.name, x.name)),
     );
     if (c) {
       matched.add(c);
@@ -235,7 +257,13 @@ export async function compareForeignKeys(ctx: AutogenContext, model: Table): Pro
       );
       continue;
     }
-    diff.drops.push(new DropConstraintOp(c.name, table, { type: "foreignkey", schema, recreate: createFk(table, schema, c) }));
+    diff.drops.push(
+      new DropConstraintOp(c.name, table, {
+        type: "foreignkey",
+        schema,
+        recreate: createFk(table, schema, c),
+      }),
+    );
   }
   return diff;
 }
@@ -254,14 +282,27 @@ export async function noteCheckConstraints(ctx: AutogenContext, model: Table): P
   const mine = model.constraints
     .filter((c): c is CheckConstraint => c instanceof CheckConstraint && !c._enumColumn && c.name !== null)
     .map((c) => c.name!);
-  const theirs = (await ctx.inspector.getCheckConstraints(model.name, model.schema)).flatMap((c) => (c.name ? [c.name] : []));
+  const theirs = (await ctx.inspector.getCheckConstraints(model.name, model.schema)).flatMap((c) =>
+    c.name ? [c.name] : [],
+  );
   const notes: MigrateOperation[] = [];
   for (const n of mine.filter((n) => !theirs.some((t) => eqName(t, n)))) {
-    notes.push(new CommentOp(`Check constraint ${n} of ${model.name} is in the models but not in the database (checks are not compared): add it with op.createCheckConstraint if needed.`));
+    notes.push(
+      new CommentOp(
+        `Check constraint ${n} of ${model.name} is in the models but not in the database (checks are not compared): add it with op.createCheckConstraint if needed.`,
+      ),
+    );
   }
-  for (const n of theirs.filter((t) => !mine.some((m) => eqName(m, t)))) {
-    if (model.constraints.some((c) => c instanceof CheckConstraint && c._enumColumn && eqName(c.name, n))) continue;
-    notes.push(new CommentOp(`Check constraint ${n} of ${model.name} is in the database but not in the models (checks are not compared): drop it with op.dropConstraint if needed.`));
+  // The database names the model's unnamed checks itself: with any of those, its extra names can't be judged.
+  const unnamed = model.constraints.some((c) => c instanceof CheckConstraint && c.name === null);
+  for (const n of unnamed ? [] : theirs.filter((t) => !mine.some((m) => eqName(m, t)))) {
+    if (model.constraints.some((c) => c instanceof CheckConstraint && c._enumColumn && eqName(c.name, n)))
+      continue;
+    notes.push(
+      new CommentOp(
+        `Check constraint ${n} of ${model.name} is in the database but not in the models (checks are not compared): drop it with op.dropConstraint if needed.`,
+      ),
+    );
   }
   return notes;
 }

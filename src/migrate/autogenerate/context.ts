@@ -53,6 +53,9 @@ export class AutogenContext {
 
   /** The database's table as a Table (its foreign key targets reflected too). */
   async reflectedTable(name: string, schema: string | null): Promise<Table> {
-    return this.reflected.tables[tableKey(name, schema)] ?? reflectTable(this.inspector, this.reflected, name, { schema });
+    return (
+      this.reflected.tables[tableKey(name, schema)] ??
+      reflectTable(this.inspector, this.reflected, name, { schema })
+    );
   }
 }

@@ -74,7 +74,8 @@ export function renderType(t: TypeEngine<any>, ctx: RenderContext): string {
       return use("Text");
     case "numeric": {
       const args = [x.precision, x.scale].filter((v) => v != null).map(String);
-      if (x.asNumber) return `${use("Numeric")}(${[x.precision ?? "undefined", x.scale ?? "undefined"].join(", ")}, { asNumber: true })`;
+      if (x.asNumber)
+        return `${use("Numeric")}(${[x.precision ?? "undefined", x.scale ?? "undefined"].join(", ")}, { asNumber: true })`;
       return `${use("Numeric")}(${args.join(", ")})`;
     }
     case "float":
@@ -159,11 +160,20 @@ export function renderServerDefault(d: ServerDefaultArg, ctx: RenderContext): st
 function autoByDefault(col: Column): boolean {
   const t = col.table as Table | null;
   if (!t || t.primaryKey.columns.length !== 1 || t.primaryKey.columns[0] !== col) return false;
-  return isIntegerType(col.type) && col.foreignKeys.length === 0 && !t.foreignKeys.some((f) => f.parent === col) && !col.serverDefault;
+  return (
+    isIntegerType(col.type) &&
+    col.foreignKeys.length === 0 &&
+    !t.foreignKeys.some((f) => f.parent === col) &&
+    !col.serverDefault
+  );
 }
 
 /** `Column(Type, { … })`; `extra` adds options (e.g. primaryKey). */
-export function renderColumn(col: Column, ctx: RenderContext, options: { primaryKey?: boolean } = {}): string {
+export function renderColumn(
+  col: Column,
+  ctx: RenderContext,
+  options: { primaryKey?: boolean } = {},
+): string {
   const o: [string, string][] = [];
   if (options.primaryKey) o.push(["primaryKey", "true"]);
   else if (!col.nullable) o.push(["nullable", "false"]);
@@ -171,10 +181,17 @@ export function renderColumn(col: Column, ctx: RenderContext, options: { primary
     o.push(["autoincrement", String(col.autoincrement)]);
   }
   const d = col.serverDefault;
-  if (d) o.push(["serverDefault", renderServerDefault(d.kind === "literal" ? d.value : (d.expr as ServerDefaultArg), ctx)]);
+  if (d)
+    o.push([
+      "serverDefault",
+      renderServerDefault(d.kind === "literal" ? d.value : (d.expr as ServerDefaultArg), ctx),
+    ]);
   if (col.serverOnupdate) {
     const u = col.serverOnupdate;
-    o.push(["serverOnupdate", renderServerDefault(u.kind === "literal" ? u.value : (u.expr as ServerDefaultArg), ctx)]);
+    o.push([
+      "serverOnupdate",
+      renderServerDefault(u.kind === "literal" ? u.value : (u.expr as ServerDefaultArg), ctx),
+    ]);
   }
   if (col.comment !== null) o.push(["comment", str(col.comment)]);
   const type = renderType(col.type, ctx);

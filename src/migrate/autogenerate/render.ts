@@ -66,7 +66,9 @@ function call(fn: string, args: readonly Arg[]): string {
     const head = `${fn}(${inline.slice(0, -1).join(", ")}, `;
     if (head.length <= 80 && !head.includes("\n")) return `${head}${last.block()})`;
   }
-  const lines = args.map((a) => (typeof a === "string" ? a : a.block()));
+  const lines = args.map((a) =>
+    typeof a === "string" ? a : a.inline().length <= 80 ? a.inline() : a.block(),
+  );
   return `${fn}(\n${lines.map((a) => "  " + a.replace(/\n/g, "\n  ") + ",").join("\n")}\n)`;
 }
 
@@ -115,7 +117,8 @@ function renderIndexColumns(columns: CreateIndexOp["columns"], ctx: RenderContex
 function renderAlterOptions(op: AlterColumnOp, ctx: RenderContext, withSchema: boolean): Options {
   const o = op.options;
   const e: [string, string][] = [];
-  const dflt = (d: AlterColumnOp["options"]["serverDefault"]) => (d === null ? "null" : renderServerDefault(d!, ctx));
+  const dflt = (d: AlterColumnOp["options"]["serverDefault"]) =>
+    d === null ? "null" : renderServerDefault(d!, ctx);
   if (o.nullable !== undefined) e.push(["nullable", String(o.nullable)]);
   if (o.type !== undefined) e.push(["type", renderType(o.type, ctx)]);
   if (o.serverDefault !== undefined) e.push(["serverDefault", dflt(o.serverDefault)]);
@@ -125,9 +128,11 @@ function renderAlterOptions(op: AlterColumnOp, ctx: RenderContext, withSchema: b
   if (o.existingNullable !== undefined) e.push(["existingNullable", String(o.existingNullable)]);
   // A missing existing default or comment matters only when that attribute changes (the reverse removes it).
   const ed = o.existingServerDefault;
-  if (ed !== undefined && (ed !== null || o.serverDefault !== undefined)) e.push(["existingServerDefault", dflt(ed)]);
+  if (ed !== undefined && (ed !== null || o.serverDefault !== undefined))
+    e.push(["existingServerDefault", dflt(ed)]);
   const ec = o.existingComment;
-  if (ec !== undefined && (ec !== null || o.comment !== undefined)) e.push(["existingComment", ec === null ? "null" : str(ec)]);
+  if (ec !== undefined && (ec !== null || o.comment !== undefined))
+    e.push(["existingComment", ec === null ? "null" : str(ec)]);
   if (o.existingAutoincrement) e.push(["existingAutoincrement", "true"]);
   return new Options([...e, ...(withSchema ? schemaOpt(o.schema ?? null) : [])]);
 }
@@ -138,7 +143,8 @@ export function renderOperation(op: MigrateOperation, ctx: RenderContext, batch 
   const table = (name: string) => (batch ? [] : [str(name)]);
   if (op instanceof CommentOp) return `// ${op.text.replace(/\n/g, "\n// ")}`;
   if (op instanceof CreateTableOp) return renderCreateTable(op.table, ctx);
-  if (op instanceof DropTableOp) return `await op.${call("dropTable", withOpts([str(op.tableName)], schemaOpt(op.schema)))};`;
+  if (op instanceof DropTableOp)
+    return `await op.${call("dropTable", withOpts([str(op.tableName)], schemaOpt(op.schema)))};`;
   if (op instanceof RenameTableOp)
     return `await op.${call("renameTable", withOpts([str(op.tableName), str(op.newName)], schemaOpt(op.schema)))};`;
   if (op instanceof AddColumnOp) {
@@ -158,9 +164,18 @@ export function renderOperation(op: MigrateOperation, ctx: RenderContext, batch 
     const entries: [string, string][] = [
       ...(o.unique ? ([["unique", "true"]] as [string, string][]) : []),
       ...(o.where !== undefined
-        ? ([["where", typeof o.where === "string" ? str(o.where) : renderSqlText(ctx.compiler.expressionSql(o.where), ctx)]] as [string, string][])
+        ? ([
+            [
+              "where",
+              typeof o.where === "string"
+                ? str(o.where)
+                : renderSqlText(ctx.compiler.expressionSql(o.where), ctx),
+            ],
+          ] as [string, string][])
         : []),
-      ...(o.mysqlLength !== undefined ? ([["mysqlLength", JSON.stringify(o.mysqlLength)]] as [string, string][]) : []),
+      ...(o.mysqlLength !== undefined
+        ? ([["mysqlLength", JSON.stringify(o.mysqlLength)]] as [string, string][])
+        : []),
       ...(batch ? [] : schemaOpt(op.schema)),
     ];
     const args = batch
@@ -191,7 +206,13 @@ export function renderOperation(op: MigrateOperation, ctx: RenderContext, batch 
       ...(o.referentSchema ? ([["referentSchema", str(o.referentSchema)]] as [string, string][]) : []),
       ...(!batch && o.sourceSchema ? ([["sourceSchema", str(o.sourceSchema)]] as [string, string][]) : []),
     ];
-    const args = [name, ...table(op.sourceTable), str(op.referentTable), list(op.localColumns), list(op.remoteColumns)];
+    const args = [
+      name,
+      ...table(op.sourceTable),
+      str(op.referentTable),
+      list(op.localColumns),
+      list(op.remoteColumns),
+    ];
     return `${on}.${call("createForeignKey", withOpts(args, entries))};`;
   }
   if (op instanceof CreateCheckConstraintOp) {
@@ -222,10 +243,19 @@ export function renderBatch(group: ModifyTableOps, ctx: RenderContext): string {
   if (inner.length === 0) return comments.join("\n");
   const body = inner.map((o) => "  " + renderOperation(o, ctx, true).replace(/\n/g, "\n  ")).join("\n");
   const opts = group.schema ? `, { schema: ${str(group.schema)} }` : "";
-  return [...comments, `await op.batchAlterTable(${str(group.tableName)}, (batch) => {\n${body}\n}${opts});`].join("\n");
+  return [
+    ...comments,
+    `await op.batchAlterTable(${str(group.tableName)}, (batch) => {\n${body}\n}${opts});`,
+  ].join("\n");
 }
 
 /** Statements for a list of operations; `asBatch` renders table changes as batches. */
-export function renderOperations(ops: readonly MigrateOperation[], ctx: RenderContext, asBatch: boolean): string[] {
-  return ops.map((o) => (asBatch && o instanceof ModifyTableOps ? renderBatch(o, ctx) : renderOperation(o, ctx)));
+export function renderOperations(
+  ops: readonly MigrateOperation[],
+  ctx: RenderContext,
+  asBatch: boolean,
+): string[] {
+  return ops.map((o) =>
+    asBatch && o instanceof ModifyTableOps ? renderBatch(o, ctx) : renderOperation(o, ctx),
+  );
 }

@@ -93,7 +93,10 @@ export class MigrateImpl {
     await this.exec(this.compiler.sql(el));
   }
   /** Runs a statement object online; offline, writes it with its values inline. */
-  async execStatement(stmt: Compilable, params?: Record<string, unknown> | Record<string, unknown>[]): Promise<void> {
+  async execStatement(
+    stmt: Compilable,
+    params?: Record<string, unknown> | Record<string, unknown>[],
+  ): Promise<void> {
     this._inspector?.clearCache();
     if (this.connection) await this.connection.execute(stmt as any, params as any);
     else this.emitFn?.(this.dialect.compile(stmt, { literalBinds: true }).sql);
@@ -113,7 +116,9 @@ export class MigrateImpl {
   // ---- tables ----
 
   async createTable(table: Table): Promise<void> {
-    await this.execElement(new CreateTableElement(table, { includeForeignKeyConstraints: table.foreignKeyConstraints }));
+    await this.execElement(
+      new CreateTableElement(table, { includeForeignKeyConstraints: table.foreignKeyConstraints }),
+    );
     if (this.compiler.separateComments) {
       if (table.comment !== null) await this.execElement(new SetTableCommentElement(table));
       for (const col of table.columns as Column[])
@@ -126,7 +131,9 @@ export class MigrateImpl {
     await this.exec(`DROP TABLE ${this.compiler.tableNameSql(name, schema)}`);
   }
   async renameTable(name: string, newName: string, schema: string | null): Promise<void> {
-    await this.exec(`ALTER TABLE ${this.compiler.tableNameSql(name, schema)} RENAME TO ${this.compiler.quote(newName)}`);
+    await this.exec(
+      `ALTER TABLE ${this.compiler.tableNameSql(name, schema)} RENAME TO ${this.compiler.quote(newName)}`,
+    );
   }
 
   // ---- columns ----
@@ -135,7 +142,8 @@ export class MigrateImpl {
   async addColumn(table: Table, column: Column): Promise<void> {
     const c = this.compiler;
     await this.exec(`ALTER TABLE ${c.tableSql(table)} ADD COLUMN ${c.columnSpecification(column)}`);
-    if (c.separateComments && column.comment !== null) await this.execElement(new SetColumnCommentElement(column));
+    if (c.separateComments && column.comment !== null)
+      await this.execElement(new SetColumnCommentElement(column));
     for (const con of table.constraints) if (con !== table.primaryKey) await this.addConstraint(con);
     for (const ix of table.indexes) await this.createIndex(ix);
   }
@@ -148,14 +156,28 @@ export class MigrateImpl {
   async alterColumn(op: AlterColumnOp): Promise<void> {
     throw new MigrateError(`${op.describe()} is not supported on ${this.dialect.name}.`, "ATH-MIGRATE");
   }
-  protected async renameColumn(tableName: string, from: string, to: string, schema: string | null): Promise<void> {
+  protected async renameColumn(
+    tableName: string,
+    from: string,
+    to: string,
+    schema: string | null,
+  ): Promise<void> {
     const c = this.compiler;
-    await this.exec(`ALTER TABLE ${c.tableNameSql(tableName, schema)} RENAME COLUMN ${c.quote(from)} TO ${c.quote(to)}`);
+    await this.exec(
+      `ALTER TABLE ${c.tableNameSql(tableName, schema)} RENAME COLUMN ${c.quote(from)} TO ${c.quote(to)}`,
+    );
   }
 
   /** The column as the database has it (online), for what an ALTER must restate. */
-  protected async reflectedColumn(tableName: string, columnName: string, schema: string | null): Promise<ReflectedColumn> {
-    const cols = await this.inspector(`alterColumn(${tableName}.${columnName})`).getColumns(tableName, schema);
+  protected async reflectedColumn(
+    tableName: string,
+    columnName: string,
+    schema: string | null,
+  ): Promise<ReflectedColumn> {
+    const cols = await this.inspector(`alterColumn(${tableName}.${columnName})`).getColumns(
+      tableName,
+      schema,
+    );
     const col = cols.find((c) => c.name === columnName);
     if (!col) {
       throw new MigrateError(
@@ -187,6 +209,8 @@ export class MigrateImpl {
 
   // ---- batches (SQLite rebuilds; elsewhere each operation runs on its own) ----
 
+  /** Called after each operation ran (SQLite keeps track of tables during an offline run). */
+  afterOperation(_op: MigrateOperation): void {}
   /** Whether this operation needs a table rebuild here (SQLite: what its ALTER TABLE can't do). */
   needsRebuild(_op: MigrateOperation): boolean {
     return false;
@@ -263,7 +287,8 @@ export class MigrateImpl {
     if (num) return String(Number(num[1]));
     if (/^'(?:[^']|'')*'$/.test(s)) return s;
     s = s.toLowerCase().replace(/\s+/g, " ");
-    if (/^(now\(\)|current_timestamp(\(\d*\))?|localtimestamp(\(\d*\))?)$/.test(s)) return "current_timestamp";
+    if (/^(now\(\)|current_timestamp(\(\d*\))?|localtimestamp(\(\d*\))?)$/.test(s))
+      return "current_timestamp";
     return s;
   }
   /** Whether the model's server default is the database's (only asked when `compareServerDefault` is on). */

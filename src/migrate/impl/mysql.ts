@@ -8,6 +8,7 @@
  */
 import { RawType } from "../../dialects/base/raw-type.js";
 import { Column, type ServerDefaultArg } from "../../schema/column.js";
+import { ForeignKeyConstraint, type Constraint } from "../../schema/constraints.js";
 import type { Index } from "../../schema/indexes.js";
 import { literalColumn } from "../../sql/text.js";
 import { IntegerType } from "../../sql/types/generic.js";
@@ -94,6 +95,23 @@ export class MysqlImpl extends MigrateImpl {
     await super.dropIndex(ix);
   }
 
+  /**
+   * After DROP FOREIGN KEY, the index InnoDB made for the key (named after it) stays behind;
+   * drop it too, so dropping a key undoes adding it (online only: offline the catalog can't be read).
+   */
+  override async dropConstraint(c: Constraint): Promise<void> {
+    await super.dropConstraint(c);
+    if (!(c instanceof ForeignKeyConstraint) || !this.connection || !c.name || !c.table) return;
+    const rows = await this.connection.execDriverSql(
+      "SELECT 1 AS x FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) " +
+        "AND TABLE_NAME = ? AND INDEX_NAME = ?",
+      [c.table.schema, c.table.name, c.name],
+    );
+    if (rows.all().length) {
+      await this.exec(`DROP INDEX ${this.compiler.quote(c.name)} ON ${this.compiler.tableSql(c.table)}`);
+    }
+  }
+
   /** Looks the constraint up by name when the operation doesn't say its kind. */
   override async constraintType(op: DropConstraintOp): Promise<ConstraintType | null> {
     if (op.type) return op.type;
@@ -135,7 +153,8 @@ export class MysqlImpl extends MigrateImpl {
     t = t.replace(/^(tinyint|smallint|mediumint|int|integer|bigint)\((\d+)\)/, (_m, n: string, w: string) =>
       n === "tinyint" && w === "1" ? "boolean" : n,
     );
-    const blob = (n: number) => (n <= 255 ? "tinyblob" : n <= 65535 ? "blob" : n <= 16777215 ? "mediumblob" : "longblob");
+    const blob = (n: number) =>
+      n <= 255 ? "tinyblob" : n <= 65535 ? "blob" : n <= 16777215 ? "mediumblob" : "longblob";
     const rules: [RegExp, string | ((...m: string[]) => string)][] = [
       [/^integer\b/, "int"],
       [/^(bool|boolean)$/, "boolean"],

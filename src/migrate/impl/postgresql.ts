@@ -39,7 +39,9 @@ export class PostgresImpl extends MigrateImpl {
   override async dropTable(name: string, schema: string | null, definition: Table | null): Promise<void> {
     let enums: string[] = [];
     if (this.connection) {
-      const cols = await this.inspector("dropTable").getColumns(name, schema).catch(() => []);
+      const cols = await this.inspector("dropTable")
+        .getColumns(name, schema)
+        .catch(() => []);
       enums = cols.flatMap((c) => (c.type instanceof EnumType && c.type.name ? [c.type.name] : []));
     } else if (definition) {
       enums = this.enumTypesOf(definition).flatMap((e) => (e.type.name ? [e.type.name] : []));
@@ -48,7 +50,10 @@ export class PostgresImpl extends MigrateImpl {
     for (const typeName of [...new Set(enums)]) {
       if (this.connection && (await this.enumInUse(typeName, schema))) continue;
       await this.execElement(
-        new DropEnumTypeElement(new EnumType(["x"], typeName), { schema, ifExists: this.connection === null }),
+        new DropEnumTypeElement(new EnumType(["x"], typeName), {
+          schema,
+          ifExists: this.connection === null,
+        }),
       );
     }
   }
@@ -84,7 +89,9 @@ export class PostgresImpl extends MigrateImpl {
     if (o.serverDefault !== undefined) {
       if (o.serverDefault === null) await this.exec(prefix + "DROP DEFAULT");
       else {
-        const col = this.scratch(op, o.type ?? o.existingType ?? new IntegerType(), { serverDefault: o.serverDefault });
+        const col = this.scratch(op, o.type ?? o.existingType ?? new IntegerType(), {
+          serverDefault: o.serverDefault,
+        });
         await this.exec(prefix + "SET DEFAULT " + c.defaultSql(col));
       }
     }
@@ -97,10 +104,15 @@ export class PostgresImpl extends MigrateImpl {
       await this.exec(prefix + "TYPE " + typeSql + " USING " + using);
     }
     if (o.comment !== undefined) {
-      const col = this.scratch(op, o.type ?? o.existingType ?? new IntegerType(), o.comment === null ? {} : { comment: o.comment });
+      const col = this.scratch(
+        op,
+        o.type ?? o.existingType ?? new IntegerType(),
+        o.comment === null ? {} : { comment: o.comment },
+      );
       await this.execElement(new SetColumnCommentElement(col));
     }
-    if (o.newColumnName !== undefined) await this.renameColumn(op.tableName, op.columnName, o.newColumnName, op.schema);
+    if (o.newColumnName !== undefined)
+      await this.renameColumn(op.tableName, op.columnName, o.newColumnName, op.schema);
   }
 
   /** PostgreSQL's catalog spellings (format_type) and the DDL's, reduced to one. */
@@ -124,13 +136,14 @@ export class PostgresImpl extends MigrateImpl {
       [/^time(\(\d+\))? with time zone/, "timetz$1"],
     ];
     for (const [re, to] of rules) t = t.replace(re, to as any);
-    return t;
+    // PostgreSQL doesn't keep an array's number of dimensions: INTEGER[][] reads back as integer[].
+    return t.replace(/(\[\])+$/, "[]");
   }
 
   /** Strips the casts PostgreSQL adds to stored defaults (`'abc'::character varying`). */
   override normalizeDefaultSql(sql: string): string {
     let s = sql.trim();
-    for (let prev = ""; prev !== s; ) {
+    for (let prev = ""; prev !== s;) {
       prev = s;
       s = s.replace(/::[a-z_][a-z0-9_ ]*(\(\d+(,\s*\d+)?\))?(\[\])*$/i, "").trim();
     }

@@ -67,7 +67,8 @@ export function applyToModel(model: TableModel, op: MigrateOperation, compiler: 
     if (col.primaryKey) model.primaryKey.columns.push(op.columnName);
     if (col.unique && !col.index) model.uniques.push({ name: null, columns: [op.columnName] });
     for (const fk of col.foreignKeys) {
-      const target = typeof fk.target === "string" ? fk.target.split(".") : [fk.referredTable.name, fk.column.name];
+      const target =
+        typeof fk.target === "string" ? fk.target.split(".") : [fk.referredTable.name, fk.column.name];
       model.foreignKeys.push({
         name: fk.options.name ? String(fk.options.name) : null,
         columns: [op.columnName],
@@ -92,7 +93,9 @@ export function applyToModel(model: TableModel, op: MigrateOperation, compiler: 
     model.primaryKey.columns = model.primaryKey.columns.filter((c) => c !== name);
     model.foreignKeys = model.foreignKeys.filter((f) => !f.columns.includes(name));
     model.uniques = model.uniques.filter((u) => !u.columns.includes(name));
-    model.indexes = model.indexes.filter((i) => !i.columns.includes(name) && !i.expressions.some((e) => mentions(e, name)));
+    model.indexes = model.indexes.filter(
+      (i) => !i.columns.includes(name) && !i.expressions.some((e) => mentions(e, name)),
+    );
     model.checks = model.checks.filter((c) => !mentions(c.sqltext, name));
   } else if (op instanceof AlterColumnOp) {
     const o = op.options;
@@ -140,7 +143,10 @@ export function applyToModel(model: TableModel, op: MigrateOperation, compiler: 
     const before = model.indexes.length;
     model.indexes = model.indexes.filter((i) => i.name !== op.indexName);
     if (model.indexes.length === before)
-      throw new MigrateError(`${op.describe()}: table '${model.name}' has no such index.`, "ATH-MIGRATE-NO-INDEX");
+      throw new MigrateError(
+        `${op.describe()}: table '${model.name}' has no such index.`,
+        "ATH-MIGRATE-NO-INDEX",
+      );
   } else if (op instanceof CreateUniqueConstraintOp) {
     model.uniques.push({ name: op.constraintName, columns: [...op.columns] });
   } else if (op instanceof CreatePrimaryKeyOp) {
@@ -156,7 +162,10 @@ export function applyToModel(model: TableModel, op: MigrateOperation, compiler: 
     });
   } else if (op instanceof CreateCheckConstraintOp) {
     const c = op.condition;
-    model.checks.push({ name: op.constraintName, sqltext: typeof c === "string" ? c : compiler.expressionSql(c) });
+    model.checks.push({
+      name: op.constraintName,
+      sqltext: typeof c === "string" ? c : compiler.expressionSql(c),
+    });
   } else if (op instanceof DropConstraintOp) {
     dropNamed(model, op);
   } else {
@@ -212,7 +221,11 @@ export function rebuildStatements(model: TableModel, compiler: MigrateCompiler):
       new ForeignKeyConstraint(
         f.columns,
         f.referredColumns.map((c) => ref.columns.find((x) => x.name === c)!),
-        { ...nameOpt(f.name), ...(f.ondelete ? { ondelete: f.ondelete } : {}), ...(f.onupdate ? { onupdate: f.onupdate } : {}) },
+        {
+          ...nameOpt(f.name),
+          ...(f.ondelete ? { ondelete: f.ondelete } : {}),
+          ...(f.onupdate ? { onupdate: f.onupdate } : {}),
+        },
       ),
     );
   }
@@ -222,7 +235,9 @@ export function rebuildStatements(model: TableModel, compiler: MigrateCompiler):
   });
   const q = (s: string) => compiler.quote(s);
   const copied = model.columns.filter((c) => c.source !== null);
-  const out = [compiler.sql(new CreateTableElement(tmp, { includeForeignKeyConstraints: tmp.foreignKeyConstraints }))];
+  const out = [
+    compiler.sql(new CreateTableElement(tmp, { includeForeignKeyConstraints: tmp.foreignKeyConstraints })),
+  ];
   if (copied.length) {
     out.push(
       `INSERT INTO ${compiler.tableNameSql(tmpName, model.schema)} (${copied.map((c) => q(c.name)).join(", ")}) ` +

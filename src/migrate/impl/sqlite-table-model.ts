@@ -61,9 +61,15 @@ export function serverDefaultArg(d: ServerDefault | null): ServerDefaultArg | un
 export function copyColumn(
   col: Column,
   name: string,
-  changes: { type?: Column["type"]; nullable?: boolean; serverDefault?: ServerDefaultArg | null; comment?: string | null } = {},
+  changes: {
+    type?: Column["type"];
+    nullable?: boolean;
+    serverDefault?: ServerDefaultArg | null;
+    comment?: string | null;
+  } = {},
 ): Column {
-  const serverDefault = changes.serverDefault !== undefined ? changes.serverDefault : serverDefaultArg(col.serverDefault);
+  const serverDefault =
+    changes.serverDefault !== undefined ? changes.serverDefault : serverDefaultArg(col.serverDefault);
   const comment = changes.comment !== undefined ? changes.comment : col.comment;
   return new Column(changes.type ?? col.type, {
     name,
@@ -75,7 +81,11 @@ export function copyColumn(
 }
 
 /** Reads the table from the database. */
-export async function modelFromDatabase(insp: Inspector, name: string, schema: string | null): Promise<TableModel> {
+export async function modelFromDatabase(
+  insp: Inspector,
+  name: string,
+  schema: string | null,
+): Promise<TableModel> {
   const cols = await insp.getColumns(name, schema);
   const pk = await insp.getPkConstraint(name, schema);
   const fks = await insp.getForeignKeys(name, schema);
@@ -93,7 +103,8 @@ export async function modelFromDatabase(insp: Inspector, name: string, schema: s
       column: new Column(c.autoincrement ? new IntegerType() : new RawType(c.rawType), {
         name: c.name,
         nullable: c.nullable,
-        autoincrement: c.autoincrement && pk.columns.length === 1 ? true : pk.columns.includes(c.name) ? false : "auto",
+        autoincrement:
+          c.autoincrement && pk.columns.length === 1 ? true : pk.columns.includes(c.name) ? false : "auto",
         ...(c.default !== null ? { serverDefault: literalColumn(c.default) } : {}),
       }),
     })),
@@ -124,7 +135,11 @@ export function modelFromTable(table: Table, compiler: MigrateCompiler): TableMo
   return {
     name: table.name,
     schema: table.schema,
-    columns: (table.columns as Column[]).map((c) => ({ name: c.name, source: c.name, column: copyColumn(c, c.name) })),
+    columns: (table.columns as Column[]).map((c) => ({
+      name: c.name,
+      source: c.name,
+      column: copyColumn(c, c.name),
+    })),
     primaryKey: { name: table.primaryKey.name, columns: table.primaryKey.columns.map((c) => c.name) },
     foreignKeys: table.foreignKeyConstraints.map((f) => ({
       name: f.name,
@@ -141,11 +156,16 @@ export function modelFromTable(table: Table, compiler: MigrateCompiler): TableMo
       .map((u) => ({ name: u.name, columns: u.columns.map((c) => c.name) })),
     checks: table.constraints
       .filter((c) => c.describe() === "CheckConstraint")
-      .map((c) => ({ name: c.name, sqltext: compiler.expressionSql((c as unknown as { sqltext: any }).sqltext) })),
+      .map((c) => ({
+        name: c.name,
+        sqltext: compiler.expressionSql((c as unknown as { sqltext: any }).sqltext),
+      })),
     indexes: table.indexes.map((ix) => ({
       name: ix.name ?? "",
       columns: ix.expressions.map((e) => (e instanceof ColumnClause ? e.name : null)),
-      expressions: ix.expressions.map((e) => (e instanceof ColumnClause ? compiler.quote(e.name) : compiler.expressionSql(e))),
+      expressions: ix.expressions.map((e) =>
+        e instanceof ColumnClause ? compiler.quote(e.name) : compiler.expressionSql(e),
+      ),
       unique: ix.unique,
       where: ix.where ? compiler.expressionSql(ix.where) : null,
     })),

@@ -1,7 +1,7 @@
 /**
  * SQLite migrations (Alembic: `ddl/sqlite.py` plus batch mode). SQLite's ALTER TABLE can add
- * a plain column and rename tables and columns; anything else (changing a column, dropping one,
- * adding or dropping a constraint) rebuilds the table, keeping its rows, indexes and
+ * a plain column and rename tables and columns; anything else (changing a column, dropping one
+ * — except offline, see needsRebuild —, adding or dropping a constraint) rebuilds the table, keeping its rows, indexes and
  * constraints (see sqlite-rebuild.ts). A migration run turns foreign key enforcement off
  * around its transaction, as SQLite's procedure requires, and checks every foreign key
  * (`PRAGMA foreign_key_check`) before committing.
@@ -14,13 +14,26 @@ import { MigrateError } from "../errors.js";
 import type { MigrateOperation } from "../operations/base.js";
 import { AddConstraintOp, DropConstraintOp } from "../operations/constraint-ops.js";
 import type { BatchAlterTableOp } from "../operations/misc-ops.js";
-import { AddColumnOp, AlterColumnOp, DropColumnOp } from "../operations/table-ops.js";
+import {
+  AddColumnOp,
+  AlterColumnOp,
+  CreateTableOp,
+  DropColumnOp,
+  DropTableOp,
+  RenameTableOp,
+} from "../operations/table-ops.js";
+import { tableKey } from "../../schema/table.js";
 import { MigrateImpl } from "./impl.js";
 import { applyToModel, rebuildStatements } from "./sqlite-rebuild.js";
-import { modelFromDatabase, modelFromTable } from "./sqlite-table-model.js";
+import { modelFromDatabase, modelFromTable, type TableModel } from "./sqlite-table-model.js";
 
 export class SqliteImpl extends MigrateImpl {
   private restoreForeignKeys = false;
+  /**
+   * Offline, the tables as this run has built them so far: a rebuild can't read the database,
+   * but a table created earlier in the same run (`upgrade head --sql` from base) is known here.
+   */
+  private readonly offlineTables = new Map<string, TableModel>();
 
   /** Runs a PRAGMA outside any transaction (inside one, SQLite ignores `foreign_keys`). */
   private async pragmaOutsideTransaction(sql: string): Promise<void> {
@@ -33,7 +46,12 @@ export class SqliteImpl extends MigrateImpl {
   }
 
   override async beforeRun(): Promise<void> {
-    if (!this.connection) return;
+    if (!this.connection) {
+      // An offline script does what an online run does: foreign keys off around the transaction.
+      await this.exec("PRAGMA foreign_keys = OFF");
+      this.restoreForeignKeys = true;
+      return;
+    }
     const on = (await this.connection.execDriverSql("PRAGMA foreign_keys")).scalar();
     if (Number(on) === 1) {
       await this.pragmaOutsideTransaction("PRAGMA foreign_keys = OFF");
@@ -43,7 +61,10 @@ export class SqliteImpl extends MigrateImpl {
 
   override async beforeCommit(): Promise<void> {
     if (!this.connection || !this.restoreForeignKeys) return;
-    const bad = (await this.connection.execDriverSql("PRAGMA foreign_key_check")).all() as Record<string, unknown>[];
+    const bad = (await this.connection.execDriverSql("PRAGMA foreign_key_check")).all() as Record<
+      string,
+      unknown
+    >[];
     if (bad.length) {
       const list = bad
         .slice(0, 5)
@@ -58,10 +79,10 @@ export class SqliteImpl extends MigrateImpl {
   }
 
   override async afterRun(): Promise<void> {
-    if (this.connection && this.restoreForeignKeys) {
-      this.restoreForeignKeys = false;
-      await this.pragmaOutsideTransaction("PRAGMA foreign_keys = ON");
-    }
+    if (!this.restoreForeignKeys) return;
+    this.restoreForeignKeys = false;
+    if (this.connection) await this.pragmaOutsideTransaction("PRAGMA foreign_keys = ON");
+    else await this.exec("PRAGMA foreign_keys = ON");
   }
 
   /** ADD COLUMN can't add a key, a constraint, or a non-constant default, nor NOT NULL without a default. */
@@ -77,7 +98,9 @@ export class SqliteImpl extends MigrateImpl {
 
   override needsRebuild(op: MigrateOperation): boolean {
     if (op instanceof AlterColumnOp) return op.changes.some((c) => c !== "newColumnName" && c !== "comment");
-    if (op instanceof DropColumnOp) return true;
+    // Offline, SQLite's own DROP COLUMN (3.35+) is the one choice: the table can't be read to rebuild
+    // it. SQLite refuses it for a column in a key, index or constraint; online, rebuilding avoids that.
+    if (op instanceof DropColumnOp) return !this.asSql;
     if (op instanceof AddColumnOp) return !this.canAddNatively(op.column, null);
     return op instanceof AddConstraintOp || op instanceof DropConstraintOp;
   }
@@ -112,19 +135,26 @@ export class SqliteImpl extends MigrateImpl {
 
   override async rebuildTable(batch: BatchAlterTableOp): Promise<void> {
     const schema = batch.options.schema ?? null;
+    const key = tableKey(batch.tableName, schema);
     const model = batch.options.copyFrom
       ? modelFromTable(batch.options.copyFrom, this.compiler)
-      : await modelFromDatabase(this.inspector(batch.describe()), batch.tableName, schema);
+      : ((this.asSql ? this.offlineTables.get(key) : undefined) ??
+        (await modelFromDatabase(this.inspector(batch.describe()), batch.tableName, schema)));
     for (const op of batch.ops) applyToModel(model, op, this.compiler);
+    if (this.asSql) this.offlineTables.set(key, model);
     if (model.columns.length === 0) {
-      throw new MigrateError(`${batch.describe()} would leave the table with no columns; drop the table instead.`, "ATH-MIGRATE");
+      throw new MigrateError(
+        `${batch.describe()} would leave the table with no columns; drop the table instead.`,
+        "ATH-MIGRATE",
+      );
     }
     for (const sql of rebuildStatements(model, this.compiler)) await this.exec(sql);
   }
 
   /** The rowid alias is spelled INTEGER whatever integer type the model says (only INTEGER aliases the rowid). */
   override compareType(model: Column, reflected: ReflectedColumn): "same" | "different" | "unknown" {
-    if (reflected.autoincrement && isIntegerType(model.type) && reflected.rawType.toUpperCase() === "INTEGER") return "same";
+    if (reflected.autoincrement && isIntegerType(model.type) && reflected.rawType.toUpperCase() === "INTEGER")
+      return "same";
     return super.compareType(model, reflected);
   }
 
@@ -132,5 +162,30 @@ export class SqliteImpl extends MigrateImpl {
   override normalizeDefaultSql(sql: string): string {
     const s = sql.trim().toLowerCase();
     return super.normalizeDefaultSql(s === "false" ? "0" : s === "true" ? "1" : sql);
+  }
+
+  override afterOperation(op: MigrateOperation): void {
+    if (!this.asSql) return;
+    if (op instanceof CreateTableOp) {
+      this.offlineTables.set(tableKey(op.tableName, op.schema), modelFromTable(op.table, this.compiler));
+      return;
+    }
+    const t = op as { tableName?: string | null; schema?: string | null };
+    if (!t.tableName) return;
+    const key = tableKey(t.tableName, t.schema ?? null);
+    const model = this.offlineTables.get(key);
+    if (!model) return;
+    if (op instanceof DropTableOp) this.offlineTables.delete(key);
+    else if (op instanceof RenameTableOp) {
+      this.offlineTables.delete(key);
+      model.name = op.newName;
+      this.offlineTables.set(tableKey(op.newName, op.schema), model);
+    } else {
+      try {
+        applyToModel(model, op, this.compiler);
+      } catch {
+        // Not a change of the table's shape (SQL, data): nothing to track.
+      }
+    }
   }
 }

@@ -42,7 +42,11 @@ export class BatchOperations {
     this.ops.push(new AlterColumnOp(this.tableName, name, { ...options, schema: this.schema }));
     return this;
   }
-  createIndex(name: string, columns: readonly IndexExpression[], options: Omit<CreateIndexOptions, "schema"> = {}): this {
+  createIndex(
+    name: string,
+    columns: readonly IndexExpression[],
+    options: Omit<CreateIndexOptions, "schema"> = {},
+  ): this {
     this.ops.push(new CreateIndexOp(name, this.tableName, columns, { ...options, schema: this.schema }));
     return this;
   }
@@ -78,7 +82,9 @@ export class BatchOperations {
     return this;
   }
   dropConstraint(name: string, options: { type?: ConstraintType } = {}): this {
-    this.ops.push(new DropConstraintOp(name, this.tableName, { type: options.type ?? null, schema: this.schema }));
+    this.ops.push(
+      new DropConstraintOp(name, this.tableName, { type: options.type ?? null, schema: this.schema }),
+    );
     return this;
   }
 }

@@ -33,7 +33,11 @@ export class CreateIndexOp extends MigrateOperation {
     return this.options.schema ?? null;
   }
   reverse(): DropIndexOp {
-    return new DropIndexOp(this.indexName, { tableName: this.tableName, schema: this.schema, recreate: this });
+    return new DropIndexOp(this.indexName, {
+      tableName: this.tableName,
+      schema: this.schema,
+      recreate: this,
+    });
   }
   describe(): string {
     return `createIndex(${this.indexName} on ${this.tableName})`;

@@ -17,7 +17,7 @@ export class ExecuteSqlOp extends MigrateOperation {
     throw irreversible(this, "raw SQL has no known inverse; write the downgrade by hand.");
   }
   describe(): string {
-    const s = typeof this.sql === "string" ? this.sql : (this.sql as { kind?: string }).kind ?? "statement";
+    const s = typeof this.sql === "string" ? this.sql : ((this.sql as { kind?: string }).kind ?? "statement");
     return `execute(${s.length > 60 ? s.slice(0, 57) + "..." : s})`;
   }
 }

@@ -89,7 +89,9 @@ export class Operations {
   /** CREATE TABLE, like `new Table(name, metadata, columns, ...constraintsAndIndexes, options)`; returns the Table. */
   async createTable(name: string, columns: ColumnSpec, ...args: TableArg[]): Promise<Table> {
     const md = this.objects.metadata;
-    const schema = (args.find((a) => a && typeof a === "object" && "schema" in a) as SchemaOption | undefined)?.schema ?? null;
+    const schema =
+      (args.find((a) => a && typeof a === "object" && "schema" in a) as SchemaOption | undefined)?.schema ??
+      null;
     const previous = md.tables[tableKey(name, schema)];
     if (previous) md.remove(previous);
     const table = new Table(name, md, columns, ...args);
@@ -106,7 +108,12 @@ export class Operations {
   // ---- columns ----
 
   /** ALTER TABLE … ADD COLUMN; the column's FK, unique and index options are created too. */
-  async addColumn(tableName: string, name: string, column: Column, options: SchemaOption = {}): Promise<void> {
+  async addColumn(
+    tableName: string,
+    name: string,
+    column: Column,
+    options: SchemaOption = {},
+  ): Promise<void> {
     await this.invoke(new AddColumnOp(tableName, name, column, options.schema ?? null));
   }
   async dropColumn(tableName: string, name: string, options: SchemaOption = {}): Promise<void> {
@@ -132,7 +139,9 @@ export class Operations {
   }
   /** DROP INDEX; MySQL needs `tableName`. */
   async dropIndex(name: string, options: { tableName?: string } & SchemaOption = {}): Promise<void> {
-    await this.invoke(new DropIndexOp(name, { tableName: options.tableName ?? null, schema: options.schema ?? null }));
+    await this.invoke(
+      new DropIndexOp(name, { tableName: options.tableName ?? null, schema: options.schema ?? null }),
+    );
   }
   async createUniqueConstraint(
     name: string | null,
@@ -142,7 +151,12 @@ export class Operations {
   ): Promise<void> {
     await this.invoke(new CreateUniqueConstraintOp(name, tableName, columns, options));
   }
-  async createPrimaryKey(name: string | null, tableName: string, columns: readonly string[], options: SchemaOption = {}): Promise<void> {
+  async createPrimaryKey(
+    name: string | null,
+    tableName: string,
+    columns: readonly string[],
+    options: SchemaOption = {},
+  ): Promise<void> {
     await this.invoke(new CreatePrimaryKeyOp(name, tableName, columns, options));
   }
   /** @example await op.createForeignKey("fk_orders_user", "orders", "users", ["user_id"], ["id"], { ondelete: "CASCADE" }) */
@@ -154,7 +168,9 @@ export class Operations {
     remoteColumns: readonly string[],
     options: CreateForeignKeyOptions = {},
   ): Promise<void> {
-    await this.invoke(new CreateForeignKeyOp(name, sourceTable, referentTable, localColumns, remoteColumns, options));
+    await this.invoke(
+      new CreateForeignKeyOp(name, sourceTable, referentTable, localColumns, remoteColumns, options),
+    );
   }
   /** @example await op.createCheckConstraint("ck_price", "products", "price >= 0") */
   async createCheckConstraint(
@@ -166,7 +182,11 @@ export class Operations {
     await this.invoke(new CreateCheckConstraintOp(name, tableName, condition, options));
   }
   /** Drops a constraint by name; `type` says which kind (MySQL looks it up when online if omitted). */
-  async dropConstraint(name: string, tableName: string, options: { type?: ConstraintType } & SchemaOption = {}): Promise<void> {
+  async dropConstraint(
+    name: string,
+    tableName: string,
+    options: { type?: ConstraintType } & SchemaOption = {},
+  ): Promise<void> {
     await this.invoke(
       new DropConstraintOp(name, tableName, { type: options.type ?? null, schema: options.schema ?? null }),
     );
@@ -182,7 +202,10 @@ export class Operations {
    * Inserts rows; values go through the columns' types. Give a Table or `table("name", column("c", Type))`,
    * or a table name (then values are sent untyped).
    */
-  async bulkInsert(target: TableClause<any, any> | string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  async bulkInsert(
+    target: TableClause<any, any> | string,
+    rows: readonly Record<string, unknown>[],
+  ): Promise<void> {
     let t: TableClause<any, any>;
     if (typeof target === "string") {
       const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];

@@ -19,11 +19,7 @@ import { Table, tableKey } from "../../schema/table.js";
 import { ColumnClause, ColumnElement } from "../../sql/elements.js";
 import { IntegerType } from "../../sql/types/generic.js";
 import { MigrateError } from "../errors.js";
-import type {
-  AddConstraintOp,
-  ConstraintType,
-  CreateIndexOp,
-} from "./constraint-ops.js";
+import type { AddConstraintOp, ConstraintType, CreateIndexOp } from "./constraint-ops.js";
 import {
   CreateCheckConstraintOp,
   CreateForeignKeyOp,
@@ -161,7 +157,12 @@ export class SchemaObjects {
   }
 
   /** A constraint known by name (and kind) only, for DROP CONSTRAINT. */
-  namedConstraint(name: string, tableName: string, type: ConstraintType | null, schema: string | null): Constraint {
+  namedConstraint(
+    name: string,
+    tableName: string,
+    type: ConstraintType | null,
+    schema: string | null,
+  ): Constraint {
     const t = this.stubTable(tableName, schema, ["_col"]);
     const col = t.columns.find((c) => c.name === "_col")!;
     let c: Constraint;

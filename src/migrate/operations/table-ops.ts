@@ -133,7 +133,12 @@ export interface AlterColumnOptions {
 }
 
 /** Swaps a changed attribute with its existing value, when both are known. */
-function swap<T>(o: AlterColumnOptions, k: keyof AlterColumnOptions, ek: keyof AlterColumnOptions, out: any): void {
+function swap<T>(
+  o: AlterColumnOptions,
+  k: keyof AlterColumnOptions,
+  ek: keyof AlterColumnOptions,
+  out: any,
+): void {
   if (o[k] !== undefined && o[ek] !== undefined) {
     out[k] = o[ek] as T;
     out[ek] = o[k] as T;
@@ -156,7 +161,9 @@ export class AlterColumnOp extends MigrateOperation {
   /** Whether anything is changed (not only described). */
   get changes(): string[] {
     const o = this.options;
-    return (["type", "nullable", "serverDefault", "newColumnName", "comment"] as const).filter((k) => o[k] !== undefined);
+    return (["type", "nullable", "serverDefault", "newColumnName", "comment"] as const).filter(
+      (k) => o[k] !== undefined,
+    );
   }
   reverse(): AlterColumnOp {
     const o = this.options;

@@ -5,6 +5,7 @@
 import type { Table } from "../../schema/table.js";
 import { MigrateError } from "../errors.js";
 import type { MigrateImpl } from "../impl/impl.js";
+import { copyColumn } from "../impl/sqlite-table-model.js";
 import { CommentOp, MigrateOperation, ModifyTableOps, OpContainer } from "./base.js";
 import { AddConstraintOp, CreateIndexOp, DropConstraintOp, DropIndexOp } from "./constraint-ops.js";
 import { BatchAlterTableOp, BulkInsertOp, ExecuteSqlOp } from "./misc-ops.js";
@@ -25,7 +26,11 @@ function tableOf(op: MigrateOperation): { name: string; schema: string | null } 
   return { name: o.tableName, schema: o.schema ?? null };
 }
 
-export async function runOperation(impl: MigrateImpl, objects: SchemaObjects, op: MigrateOperation): Promise<void> {
+export async function runOperation(
+  impl: MigrateImpl,
+  objects: SchemaObjects,
+  op: MigrateOperation,
+): Promise<void> {
   if (op instanceof BatchAlterTableOp) {
     if (impl.batchNeedsRebuild(op)) await impl.rebuildTable(op);
     else for (const sub of op.ops) await runOperation(impl, objects, sub);
@@ -40,6 +45,11 @@ export async function runOperation(impl: MigrateImpl, objects: SchemaObjects, op
     await impl.rebuildTable(new BatchAlterTableOp(name, [op], { schema }));
     return;
   }
+  await runLeaf(impl, objects, op);
+  impl.afterOperation(op);
+}
+
+async function runLeaf(impl: MigrateImpl, objects: SchemaObjects, op: MigrateOperation): Promise<void> {
   if (op instanceof CreateTableOp) {
     if (op.table.metadata === objects.metadata) objects.ensureForeignKeyTargets(op.table);
     await impl.createTable(op.table);
@@ -48,8 +58,10 @@ export async function runOperation(impl: MigrateImpl, objects: SchemaObjects, op
   } else if (op instanceof RenameTableOp) {
     await impl.renameTable(op.tableName, op.newName, op.schema);
   } else if (op instanceof AddColumnOp) {
-    const table: Table = objects.columnTable(op.tableName, op.columnName, op.column, op.schema);
-    await impl.addColumn(table, op.column);
+    // A column of another Table (autogenerate's ops hold the model's) is copied: a Column belongs to one table.
+    const column = op.column.table === null ? op.column : copyColumn(op.column, op.columnName);
+    const table: Table = objects.columnTable(op.tableName, op.columnName, column, op.schema);
+    await impl.addColumn(table, column);
   } else if (op instanceof DropColumnOp) {
     await impl.dropColumn(op.tableName, op.columnName, op.schema);
   } else if (op instanceof AlterColumnOp) {

@@ -67,7 +67,10 @@ export class MigrationContext {
     if (!dialect) throw new Error("MigrationContext needs a connection (online) or a dialect (offline).");
     this.output = connection ? null : (options.output ?? new SqlScript());
     this.impl = implFor({ dialect, connection, emit: (sql) => this.output?.statement(sql) });
-    this.versionTable = new VersionTable(options.versionTable ?? DEFAULT_VERSION_TABLE, options.versionTableSchema ?? null);
+    this.versionTable = new VersionTable(
+      options.versionTable ?? DEFAULT_VERSION_TABLE,
+      options.versionTableSchema ?? null,
+    );
     this.log = options.log ?? (() => undefined);
   }
 
@@ -121,13 +124,12 @@ export class MigrationContext {
     const transactional = this.impl.transactionalDdl;
     const perMigration = !transactional || (this.options.transactionPerMigration ?? false);
     const out = this.output;
+    await this.impl.beforeRun();
     if (!conn) {
-      if (steps[0]!.fromHeads.length === 0 && steps[0]!.direction === "up") await this.versionTable.ensure(this.impl);
+      if (steps[0]!.fromHeads.length === 0 && steps[0]!.direction === "up")
+        await this.versionTable.ensure(this.impl);
       if (transactional) out!.statement("BEGIN");
-    } else {
-      await this.impl.beforeRun();
-      if (conn.inTransaction()) await conn.commit();
-    }
+    } else if (conn.inTransaction()) await conn.commit();
     let committed = steps[0]!.fromHeads;
     try {
       if (conn) await this.versionTable.ensure(this.impl);
@@ -164,7 +166,7 @@ export class MigrationContext {
         await conn.commit();
       }
     } finally {
-      if (conn) await this.impl.afterRun();
+      await this.impl.afterRun();
     }
   }
 

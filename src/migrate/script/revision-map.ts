@@ -143,7 +143,8 @@ export class RevisionMap {
         if (n === 0) ready.push(this.get(c));
       }
     }
-    if (out.length !== set.size) throw new RevisionGraphError("The revisions form a cycle: check the downRevision values.");
+    if (out.length !== set.size)
+      throw new RevisionGraphError("The revisions form a cycle: check the downRevision values.");
     return out;
   }
 
@@ -172,7 +173,8 @@ export class RevisionMap {
   private oneHead(argument: string): string {
     const heads = this.heads;
     if (heads.length > 1) throw new MultipleHeadsError(heads, argument);
-    if (heads.length === 0) throw new MigrateError("The versions folder has no revisions yet.", "ATH-MIGRATE-EMPTY");
+    if (heads.length === 0)
+      throw new MigrateError("The versions folder has no revisions yet.", "ATH-MIGRATE-EMPTY");
     return heads[0]!;
   }
 
@@ -186,7 +188,8 @@ export class RevisionMap {
     else if (rel) {
       const n = Number(rel[1]);
       const pending = this.topological([...this.ancestors(this.heads)].filter((id) => !applied.has(id)));
-      if (pending.length > n && this.heads.length > 1 && current.length !== 1) throw new MultipleHeadsError(this.heads, target);
+      if (pending.length > n && this.heads.length > 1 && current.length !== 1)
+        throw new MultipleHeadsError(this.heads, target);
       if (pending.length < n) {
         throw new MigrateError(
           `Can't upgrade ${target}: only ${pending.length} revision(s) are left to apply.`,
@@ -227,7 +230,11 @@ export class RevisionMap {
       );
     }
     const keep = this.ancestors([goal]);
-    return this.steps(current, undoOrder.filter((r) => !keep.has(r.revision)), "down");
+    return this.steps(
+      current,
+      undoOrder.filter((r) => !keep.has(r.revision)),
+      "down",
+    );
   }
 
   /** Heads for `stamp target` (the revisions it names, without applying anything). */

@@ -50,14 +50,25 @@ export function slugify(message: string): string {
 function toModule(file: string, mod: Partial<MigrationModule>): Script {
   const where = path.basename(file);
   if (typeof mod.revision !== "string" || mod.revision === "") {
-    throw new RevisionGraphError(`${where} is in the versions folder but doesn't export a revision id (export const revision = "…").`);
+    throw new RevisionGraphError(
+      `${where} is in the versions folder but doesn't export a revision id (export const revision = "…").`,
+    );
   }
   if (typeof mod.upgrade !== "function" || typeof mod.downgrade !== "function") {
-    throw new RevisionGraphError(`${where} (revision ${mod.revision}) must export async functions upgrade(op) and downgrade(op).`);
+    throw new RevisionGraphError(
+      `${where} (revision ${mod.revision}) must export async functions upgrade(op) and downgrade(op).`,
+    );
   }
   const d = mod.downRevision;
-  if (d !== undefined && d !== null && typeof d !== "string" && !(Array.isArray(d) && d.every((x) => typeof x === "string"))) {
-    throw new RevisionGraphError(`${where}: downRevision must be a revision id, a list of ids (a merge), or null.`);
+  if (
+    d !== undefined &&
+    d !== null &&
+    typeof d !== "string" &&
+    !(Array.isArray(d) && d.every((x) => typeof x === "string"))
+  ) {
+    throw new RevisionGraphError(
+      `${where}: downRevision must be a revision id, a list of ids (a merge), or null.`,
+    );
   }
   return {
     revision: mod.revision,
@@ -92,14 +103,18 @@ export class ScriptDirectory {
     for (const f of files) {
       const file = path.join(abs, f);
       // The modification time in the URL makes an edited script load afresh in a long-lived process.
-      const url = pathToFileURL(file).href + `?v=${statSync(file).mtimeMs}`;
+      const url = pathToFileURL(file).href + `?t=${Math.floor(statSync(file).mtimeMs)}`;
       let mod: Partial<MigrationModule>;
       try {
         mod = (await import(url)) as Partial<MigrationModule>;
       } catch (err) {
-        throw new MigrateError(`Can't load migration script ${f}: ${(err as Error).message}`, "ATH-MIGRATE-LOAD", {
-          cause: err,
-        });
+        throw new MigrateError(
+          `Can't load migration script ${f}: ${(err as Error).message}`,
+          "ATH-MIGRATE-LOAD",
+          {
+            cause: err,
+          },
+        );
       }
       scripts.push(toModule(file, mod));
     }
@@ -127,10 +142,15 @@ export class ScriptDirectory {
   }): { path: string; revision: string } {
     const revision = input.revision ?? newRevisionId();
     if (this.scripts.has(revision)) {
-      throw new RevisionGraphError(`Revision id '${revision}' is already used by ${path.basename(this.scripts.get(revision)!.path)}.`);
+      throw new RevisionGraphError(
+        `Revision id '${revision}' is already used by ${path.basename(this.scripts.get(revision)!.path)}.`,
+      );
     }
     if (!/^[A-Za-z0-9_]+$/.test(revision)) {
-      throw new MigrateError(`Revision id '${revision}' must be letters, digits and _ only.`, "ATH-MIGRATE-REV-ID");
+      throw new MigrateError(
+        `Revision id '${revision}' must be letters, digits and _ only.`,
+        "ATH-MIGRATE-REV-ID",
+      );
     }
     const file = path.join(this.dir, `${revision}_${slugify(input.message)}.ts`);
     const text = renderScript({

@@ -25,12 +25,16 @@ function downRevisionLiteral(d: string | readonly string[] | null): string {
 
 function importLines(imports: ReadonlyMap<string, ReadonlySet<string>>): string[] {
   const lines = ['import type { Operations } from "athanor/migrate";'];
-  const modules = [...imports.keys()].sort((a, b) => (a === "athanor" ? -1 : b === "athanor" ? 1 : a < b ? -1 : 1));
+  const modules = [...imports.keys()].sort((a, b) =>
+    a === "athanor" ? -1 : b === "athanor" ? 1 : a < b ? -1 : 1,
+  );
   for (const mod of modules) {
     const names = [...imports.get(mod)!].sort();
     if (names.length === 0) continue;
     const one = `import { ${names.join(", ")} } from ${q(mod)};`;
-    lines.push(one.length <= 100 ? one : `import {\n${names.map((n) => `  ${n},`).join("\n")}\n} from ${q(mod)};`);
+    lines.push(
+      one.length <= 100 ? one : `import {\n${names.map((n) => `  ${n},`).join("\n")}\n} from ${q(mod)};`,
+    );
   }
   return lines;
 }

@@ -42,9 +42,11 @@ export class IdentityMap {
     return this.byMapper.keys();
   }
 
-  /** Every stored state. */
-  *states(): IterableIterator<InstanceState> {
-    for (const m of this.byMapper.values()) yield* m.values();
+  /** Every stored state (a copy: the map may change while the caller works through it). */
+  states(): InstanceState[] {
+    const out: InstanceState[] = [];
+    for (const m of this.byMapper.values()) for (const s of m.values()) out.push(s);
+    return out;
   }
 
   /** Number of objects held. */

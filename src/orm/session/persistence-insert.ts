@@ -119,20 +119,27 @@ async function insertPage(
   keysGenerated: boolean,
 ): Promise<void> {
   const n = page.length;
-  const stmt = cachedStatement(mapper, `ins|${sig}|${n}|${returning.length}`, () => {
+  // The statement and its parameter names are built once per shape (rows × columns).
+  const { stmt, names } = cachedStatement(mapper, `ins|${sig}|${n}|${returning.length}`, () => {
     const rows = [];
+    const names: string[] = [];
     for (let r = 0; r < n; r++) {
       const row: Record<string, unknown> = {};
-      for (const p of given) row[p.key] = bindparam(`p${r}_${p.index}`, p.column.type);
+      for (const p of given) {
+        const name = `p${r}_${p.index}`;
+        names.push(name);
+        row[p.key] = bindparam(name, p.column.type);
+      }
       rows.push(row);
     }
     const ins = insert(mapper.table).values(rows as any);
-    return returning.length ? ins.returning(...returning.map((p) => p.column)) : ins;
+    return { stmt: returning.length ? ins.returning(...returning.map((p) => p.column)) : ins, names };
   });
   const params: Record<string, unknown> = {};
+  const width = given.length;
   for (let r = 0; r < n; r++) {
     const values = page[r]!.values;
-    for (const p of given) params[`p${r}_${p.index}`] = values[p.index];
+    for (let j = 0; j < width; j++) params[names[r * width + j]!] = values[given[j]!.index];
   }
   const result = await ctx.conn.execute(stmt, params);
   if (returning.length === 0) return;

@@ -238,6 +238,7 @@ export class Session implements StateOwner {
         "Session is already flushing; a flush can't start inside another (from an event listener, say).",
         "ATH-ORM-REENTRANT",
       );
+    if (this.isClean()) return;
     this.flushing = true;
     try {
       await this.fire("beforeFlush");
@@ -345,6 +346,13 @@ export class Session implements StateOwner {
   /** @internal */
   _markDirty(state: InstanceState): void {
     this._dirty.add(state);
+  }
+
+  /** Nothing to flush: no new, deleted or changed objects (SQLAlchemy then skips the flush and its events). */
+  private isClean(): boolean {
+    if (this._new.size > 0 || this._deleted.size > 0) return false;
+    for (const s of this._dirty) if (s.modified) return false;
+    return true;
   }
 
   private async autoflushIfEnabled(): Promise<void> {

@@ -8,7 +8,8 @@
  *     NULL in a NOT NULL column): such an error is raised before any SQL, the Session untouched;
  *  4. for each class, parents before children (`commit-order.ts`): `beforeUpdate`/`beforeInsert`
  *     listeners, the remaining checks, UPDATEs grouped by changed columns, batched INSERTs,
- *     then `afterUpdate`/`afterInsert`;
+ *     then `afterUpdate`/`afterInsert` (update events fire for every changed-then-flushed
+ *     object, even one whose values ended up as they were, as in SQLAlchemy);
  *  5. for each class, children before parents: `beforeDelete`, DELETEs, `afterDelete`;
  *  6. bookkeeping is done as each statement succeeds (keys, identity map, committed values), so
  *     the next class's statements see the new keys; `afterFlush`.
@@ -20,6 +21,7 @@
 import type { Connection } from "../../engine/connection.js";
 import type { Dialect } from "../../dialects/base/dialect.js";
 import { FlushError } from "../errors.js";
+import type { MapperEventName } from "../events.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { sortMappers } from "./commit-order.js";
@@ -94,8 +96,8 @@ export async function executeFlush(ctx: FlushContext, plan: FlushPlan): Promise<
     if (toUpdate.length === 0 && toInsert.length === 0) continue;
     const saving = [...toUpdate, ...toInsert];
     for (const p of processors) await p.beforeSave?.(ctx, mapper, saving);
-    for (const s of toUpdate) await mapper.events.fire("beforeUpdate", mapper, ctx.conn, s.obj);
-    for (const s of toInsert) await mapper.events.fire("beforeInsert", mapper, ctx.conn, s.obj);
+    await fireEach(ctx, mapper, "beforeUpdate", toUpdate);
+    await fireEach(ctx, mapper, "beforeInsert", toInsert);
 
     const records: UpdateRecord[] = [];
     for (const s of toUpdate) {
@@ -117,8 +119,8 @@ export async function executeFlush(ctx: FlushContext, plan: FlushPlan): Promise<
     if (toInsert.length > 0) await insertStates(ctx, mapper, toInsert);
     for (const s of toInsert) afterInserted(ctx, s);
 
-    for (const r of records) await mapper.events.fire("afterUpdate", mapper, ctx.conn, r.state.obj);
-    for (const s of toInsert) await mapper.events.fire("afterInsert", mapper, ctx.conn, s.obj);
+    await fireEach(ctx, mapper, "afterUpdate", toUpdate);
+    await fireEach(ctx, mapper, "afterInsert", toInsert);
     for (const p of processors) await p.afterSave?.(ctx, mapper, saving);
   }
 
@@ -126,7 +128,7 @@ export async function executeFlush(ctx: FlushContext, plan: FlushPlan): Promise<
     const toDelete = plan.deletes.get(mapper);
     if (!toDelete || toDelete.length === 0) continue;
     for (const p of processors) await p.beforeDelete?.(ctx, mapper, toDelete);
-    for (const s of toDelete) await mapper.events.fire("beforeDelete", mapper, ctx.conn, s.obj);
+    await fireEach(ctx, mapper, "beforeDelete", toDelete);
     await deleteStates(ctx, mapper, toDelete);
     for (const s of toDelete) {
       session.identityMap.remove(s);
@@ -136,8 +138,19 @@ export async function executeFlush(ctx: FlushContext, plan: FlushPlan): Promise<
       session._dirty.delete(s);
       session._tx.deleted.add(s);
     }
-    for (const s of toDelete) await mapper.events.fire("afterDelete", mapper, ctx.conn, s.obj);
+    await fireEach(ctx, mapper, "afterDelete", toDelete);
   }
+}
+
+/** Fires a mapper event for each object, in order (nothing to await when no one listens). */
+async function fireEach(
+  ctx: FlushContext,
+  mapper: Mapper,
+  name: MapperEventName,
+  states: readonly InstanceState[],
+): Promise<void> {
+  if (!mapper.events.has(name)) return;
+  for (const s of states) await mapper.events.fire(name, mapper, ctx.conn, s.obj);
 }
 
 function afterInserted(ctx: FlushContext, s: InstanceState): void {
