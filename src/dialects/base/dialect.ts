@@ -38,6 +38,14 @@ export interface DialectCapabilities {
   [flag: string]: boolean | number;
 }
 
+/** What each dialect's `driver.ts` module provides. */
+export interface DialectDriver {
+  connect(args: ConnectArgs): Promise<DriverConnection>;
+  setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void>;
+  getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel>;
+  hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean>;
+}
+
 export type IsolationLevel =
   "READ UNCOMMITTED" | "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE" | "AUTOCOMMIT";
 
@@ -122,8 +130,12 @@ export abstract class Dialect implements CompilerDialect, TypeDialect {
     return undefined;
   }
 
+  /** The dialect's driver module: the few calls that talk to its driver package. */
+  protected abstract readonly driver: DialectDriver;
   /** Opens a driver connection; rejects with MissingDriverError when the package is absent. */
-  abstract connect(args: ConnectArgs): Promise<DriverConnection>;
+  connect(args: ConnectArgs): Promise<DriverConnection> {
+    return this.driver.connect(args);
+  }
   /** Wraps a driver error in the DBAPIError hierarchy. */
   abstract translateError(err: unknown, statement: string | null, params: unknown): DBAPIError;
   /** True when a driver error means the connection is no longer usable. */
@@ -154,11 +166,17 @@ export abstract class Dialect implements CompilerDialect, TypeDialect {
     await conn.run("ROLLBACK TO SAVEPOINT " + this.quoteIdentifier(name));
   }
   /** Sets the isolation level for the connection's next transactions ("AUTOCOMMIT" included). */
-  abstract setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void>;
+  setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void> {
+    return this.driver.setIsolationLevel(conn, level);
+  }
   /** Reads the connection's current isolation level. */
-  abstract getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel>;
+  getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel> {
+    return this.driver.getIsolationLevel(conn);
+  }
   /** Whether a table exists (for createAll's checkFirst). */
-  abstract hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean>;
+  hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
+    return this.driver.hasTable(conn, name, schema);
+  }
 
   /** This database's catalog reader (see `inspector.ts`); `inspect(engine)` is the public entry. */
   createInspector(_reader: CatalogReader): DialectInspector {

@@ -56,6 +56,7 @@ export class MysqlDialect extends Dialect {
   readonly StatementCompiler = MysqlCompiler;
   readonly DdlCompiler = MysqlDdlCompiler as any;
   protected readonly reservedWords = RESERVED;
+  protected readonly driver = driver;
   readonly defaultIsolationLevel: IsolationLevel = "REPEATABLE READ";
   protected override readonly quoteChar = "`";
   /** True once connected to MariaDB (RETURNING on INSERT/DELETE since 10.5); set by the driver at first connect. */
@@ -68,7 +69,7 @@ export class MysqlDialect extends Dialect {
   serverVersion: readonly number[] | null = null;
 
   /** Opens a connection; the first one detects MariaDB vs MySQL and sets the capabilities. */
-  async connect(args: ConnectArgs): Promise<DriverConnection> {
+  override async connect(args: ConnectArgs): Promise<DriverConnection> {
     const conn = await driver.connect(args);
     try {
       if (this.serverVersion === null) await this.initializeServer(conn);
@@ -97,15 +98,6 @@ export class MysqlDialect extends Dialect {
   }
   translateError = translateError;
   isDisconnect = isDisconnect;
-  setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void> {
-    return driver.setIsolationLevel(conn, level);
-  }
-  getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel> {
-    return driver.getIsolationLevel(conn);
-  }
-  hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
-    return driver.hasTable(conn, name, schema);
-  }
   override createInspector(reader: CatalogReader): DialectInspector {
     return new MysqlInspector(reader, () => this.isMariaDB);
   }

@@ -1,6 +1,5 @@
 import { ANSI_RESERVED } from "../base/reserved.js";
 import { Dialect, type DialectCapabilities, type IsolationLevel } from "../base/dialect.js";
-import type { ConnectArgs, DriverConnection } from "../base/driver.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
 import { PostgresCompiler } from "./compiler.js";
 import { PostgresDdlCompiler } from "./ddl-compiler.js";
@@ -54,25 +53,14 @@ export class PostgresDialect extends Dialect {
   readonly StatementCompiler = PostgresCompiler;
   readonly DdlCompiler = PostgresDdlCompiler as any;
   protected readonly reservedWords = RESERVED;
+  protected readonly driver = driver;
   readonly defaultIsolationLevel: IsolationLevel = "READ COMMITTED";
 
   override implFor(type: TypeEngine<any>): TypeEngine<any> {
     return implFor(type);
   }
-  connect(args: ConnectArgs): Promise<DriverConnection> {
-    return driver.connect(args);
-  }
   translateError = translateError;
   isDisconnect = isDisconnect;
-  setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void> {
-    return driver.setIsolationLevel(conn, level);
-  }
-  getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel> {
-    return driver.getIsolationLevel(conn);
-  }
-  hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
-    return driver.hasTable(conn, name, schema);
-  }
   override createInspector(reader: CatalogReader): DialectInspector {
     return new PostgresInspector(reader);
   }

@@ -1,6 +1,6 @@
 import { ANSI_RESERVED } from "../base/reserved.js";
 import { Dialect, type DialectCapabilities, type IsolationLevel } from "../base/dialect.js";
-import type { ConnectArgs, DriverConnection, DriverExecuteOptions } from "../base/driver.js";
+import type { DriverExecuteOptions } from "../base/driver.js";
 import type { CompiledStatement } from "../../sql/compiled.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
 import { SqliteCompiler } from "./compiler.js";
@@ -56,6 +56,7 @@ export class SqliteDialect extends Dialect {
   readonly StatementCompiler = SqliteCompiler;
   readonly DdlCompiler = SqliteDdlCompiler as any;
   protected readonly reservedWords = RESERVED;
+  protected readonly driver = driver;
   readonly defaultIsolationLevel: IsolationLevel = "SERIALIZABLE";
 
   override implFor(type: TypeEngine<any>): TypeEngine<any> {
@@ -71,20 +72,8 @@ export class SqliteDialect extends Dialect {
     }
     return undefined;
   }
-  connect(args: ConnectArgs): Promise<DriverConnection> {
-    return driver.connect(args);
-  }
   translateError = translateError;
   isDisconnect = isDisconnect;
-  setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void> {
-    return driver.setIsolationLevel(conn, level);
-  }
-  getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel> {
-    return driver.getIsolationLevel(conn);
-  }
-  hasTable(conn: DriverConnection, name: string, schema?: string | null): Promise<boolean> {
-    return driver.hasTable(conn, name, schema);
-  }
   override createInspector(reader: CatalogReader): DialectInspector {
     return new SqliteInspector(reader);
   }
