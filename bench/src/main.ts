@@ -4,7 +4,7 @@
  * installed, the SQLAlchemy script. Writes bench/results/results.{json,md}.
  *
  * Options: --db=sqlite,postgresql,mariadb  --lib=raw,athanor-core,…  --workloads=W1,W2e,…
- *          --runs=15 (at most; fewer for slow workloads, at least 3: see --budget) --budget=1500 (ms of timed
+ *          --runs=15 (at most; fewer for slow workloads, at least 3: see --budget) --budget=1000 (ms of timed
  *          runs per workload) --warmup=1 --scale=1 --smoke (tiny sizes, results under .data/smoke)
  *          --cpu-prof / --profile (Athanor adapters by default: a V8 CPU profile of each workload's timed
  *          runs, written to <out>/profiles/*.cpuprofile and summarized in <out>/profile.md)
@@ -77,7 +77,7 @@ function parseArgs(argv: string[]): Options {
     libs,
     workloads: list("workloads", WORKLOADS),
     runs: Number(get("runs") ?? (smoke ? 1 : 15)),
-    budgetMs: Number(get("budget") ?? 1500),
+    budgetMs: Number(get("budget") ?? 1000),
     warmup: Number(get("warmup") ?? 1),
     sizes: smoke ? SMOKE_SIZES : scaled(DEFAULT_SIZES, scale),
     smoke,
@@ -170,6 +170,7 @@ async function main(): Promise<void> {
     for (const lib of o.libs) {
       const profileDir = o.profile && lib.startsWith("athanor") ? path.join(o.out, "profiles") : undefined;
       process.stderr.write(`${db} ${lib}\n`);
+      const childStarted = Date.now();
       report.results.push(
         await runChildProcess({
           db,
@@ -183,6 +184,7 @@ async function main(): Promise<void> {
           profileDir,
         }),
       );
+      process.stderr.write(`  (${((Date.now() - childStarted) / 1000).toFixed(1)} s)\n`);
     }
   }
   if (o.t1) {

@@ -9,7 +9,11 @@ export function packageVersion(name: string): string {
     const v = JSON.parse(readFileSync(path.join(ROOT_DIR, "package.json"), "utf8")).version as string;
     let rev = "";
     try {
-      rev = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT_DIR, encoding: "utf8" }).trim();
+      rev = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+        cwd: ROOT_DIR,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
       const dirty = execFileSync("git", ["status", "--porcelain", "--", "src"], {
         cwd: ROOT_DIR,
         encoding: "utf8",
