@@ -154,6 +154,16 @@ async function main(): Promise<void> {
     sqlalchemy: null,
     notes: [],
   };
+  if (o.libs.includes("prisma"))
+    report.notes.push(
+      "Prisma 7 runs with its driver adapters (@prisma/adapter-better-sqlite3, -pg, -mariadb) and the generated `prisma-client` " +
+        "(TypeScript query compiler, no Rust query engine). Nothing downloads engines: @prisma/engines' postinstall is not run " +
+        "(bench/package.json allowScripts), and `prisma generate`, which would fetch the schema engine it doesn't use, runs with " +
+        "PRISMA_SCHEMA_ENGINE_BINARY pointing at a stub that fails if called. The tables are created by the harness.",
+    );
+  report.notes.push(
+    "Peers that need Node 22 in their latest major (Kysely 0.29, MikroORM 7) are at their latest Node 20 release (Kysely 0.28, MikroORM 6.6).",
+  );
   for (const db of o.dbs) {
     const setup = new SetupDb(targetFor(db));
     try {

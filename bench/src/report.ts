@@ -215,9 +215,13 @@ export function targetLines(report: BenchReport): TargetLine[] {
         const sa = med(lookup(report, db, "sqlalchemy", w));
         const orm = med(lookup(report, db, "athanor-orm", w));
         if (sa === null || orm === null) continue;
+        const how =
+          sa >= orm
+            ? `${(sa / orm).toFixed(1)}× faster`
+            : `SLOWER: SQLAlchemy is ${(orm / sa).toFixed(1)}× faster (${fmtMs(sa)} vs ${fmtMs(orm)} ms)`;
         lines.push({
           ok: sa / orm >= 5,
-          text: `${t}: ${w} Athanor ORM ≥ 5× faster than SQLAlchemy ORM — ${(sa / orm).toFixed(1)}× faster`,
+          text: `${t}: ${w} Athanor ORM ≥ 5× faster than SQLAlchemy ORM — ${how}`,
         });
       }
     }
