@@ -449,6 +449,18 @@ export class Connection implements TransactionHost {
     this.engine._log.info(autocommit ? "COMMIT (autocommit mode, nothing sent)" : "COMMIT");
     try {
       if (!autocommit && !this.invalidated) await this.dialectCall("COMMIT", (d) => this.dialect.doCommit(d));
+    } catch (err) {
+      // A failed COMMIT (e.g. SQLITE_BUSY) can leave the database transaction open; end it here so
+      // the connection never goes back to the pool mid-transaction, and discard it if that fails too.
+      if (!this.invalidated) {
+        try {
+          await this.dialect.doRollback(this.record.driver);
+        } catch {
+          this.invalidated = true;
+          if (!this.released) await this.record.invalidate(err);
+        }
+      }
+      throw err;
     } finally {
       this.endRoot(tx);
     }
