@@ -77,6 +77,35 @@ export class UnloadedAttributeError extends InvalidRequestError {
   }
 }
 
+/**
+ * A relationship that is not loaded was read. Attribute reads never do I/O: SQLAlchemy's lazy
+ * load on access is the N+1 problem's source, and can't run in an attribute read in async code.
+ * The message names the relationship and both fixes (SQLAlchemy raises `MissingGreenlet` under
+ * asyncio, or with `lazy="raise"` its "is not available due to lazy='raise'").
+ */
+export class UnloadedRelationshipError extends InvalidRequestError {
+  constructor(
+    prop: {
+      readonly where: string;
+      readonly key: string;
+      readonly strategyKey: string;
+      readonly mapper: { className: string };
+    },
+    detached: boolean,
+  ) {
+    const cls = prop.mapper.className;
+    const option = `selectinload(${prop.where})`;
+    const why =
+      prop.strategyKey === "raise"
+        ? `it is configured with lazy: "raise"`
+        : "relationships are loaded by the query or explicitly, never on attribute access (that would be hidden I/O, one query per object)";
+    const fix = detached
+      ? `The object is detached: load it in a Session with ${option} in the query.`
+      : `Load it with the query, select(${cls}).options(${option}) (or joinedload), or explicitly: \`await session.load(obj, "${prop.key}")\`.`;
+    super(`${prop.where} is not loaded: ${why}. ${fix}`, "ATH-ORM-LAZY");
+  }
+}
+
 /** An operation needs the object to be in a Session (or in this one). */
 export class DetachedInstanceError extends InvalidRequestError {
   constructor(message: string) {

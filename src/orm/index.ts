@@ -32,6 +32,7 @@
  *   initialised on loaded objects; declare mapped attributes with `declare`, never as fields.
  */
 import "./loading/compile-state.js";
+import "./relationships/strategies.js";
 
 export {
   declarativeBase,
@@ -61,6 +62,11 @@ export {
   type Validators,
 } from "./mapping/properties.js";
 export { Session, type SessionOptions, type SessionResult } from "./session/session.js";
+export { relationship, Relationship } from "./relationships/relationship.js";
+export { RelationshipProperty } from "./relationships/property.js";
+export type { RelationshipOptions, LazyStrategy, CascadeName } from "./relationships/options.js";
+export { WriteOnlyCollection, DynamicCollection } from "./relationships/write-only.js";
+export { InstrumentedList } from "./relationships/collections.js";
 export { sessionmaker, type SessionMaker } from "./session/sessionmaker.js";
 export type { BulkOptions } from "./session/bulk.js";
 export type { DependencyProcessor, FlushContext } from "./session/unit-of-work.js";
@@ -83,6 +89,7 @@ export {
   StaleDataError,
   PendingRollbackError,
   UnloadedAttributeError,
+  UnloadedRelationshipError,
   DetachedInstanceError,
   ObjectDeletedError,
   AttributeValueError,

@@ -9,7 +9,7 @@
  *   items it was given (`rawItems`), so whoever executes it can ask `statementPluginFor(stmt)`
  *   for the plugin that turns rows into objects; plugins register here, from above.
  */
-import type { ClauseElement } from "./base.js";
+import type { ClauseElement, ColumnElement, FromClause } from "./base.js";
 
 /** The method an object implements to stand for a SQL expression (SQLAlchemy: `__clause_element__`). */
 export const CLAUSE_ELEMENT: unique symbol = Symbol.for("athanor.clauseElement");
@@ -76,4 +76,31 @@ export function pluginForItems(items: readonly unknown[]): StatementPlugin | nul
 export function statementPluginFor(stmt: unknown): StatementPlugin | null {
   const raw = (stmt as { _s?: { rawItems?: readonly unknown[] } } | null)?._s?.rawItems;
   return raw ? pluginForItems(raw) : null;
+}
+
+/**
+ * The method an object implements to be a join target made of one or more joins (an ORM
+ * relationship: `select(User).join(User.orders)`, two joins through a secondary table). Each
+ * step's ON clause names the FROM it joins from.
+ */
+export const JOIN_TARGET: unique symbol = Symbol.for("athanor.joinTarget");
+
+/** One join a join target stands for. */
+export interface JoinTargetStep {
+  readonly target: FromClause;
+  readonly onclause: ColumnElement<boolean>;
+}
+
+/** Something `join()` accepts that stands for a chain of joins with their ON clauses. */
+export interface HasJoinTarget {
+  [JOIN_TARGET](): readonly JoinTargetStep[];
+}
+
+/** True when `x` implements `[JOIN_TARGET]()`. */
+export function hasJoinTarget(x: unknown): x is HasJoinTarget {
+  return (
+    x !== null &&
+    (typeof x === "object" || typeof x === "function") &&
+    typeof (x as Partial<HasJoinTarget>)[JOIN_TARGET] === "function"
+  );
 }

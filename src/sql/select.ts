@@ -12,7 +12,14 @@ import { inferOnClause, joinLeaves, joinPaths } from "./joins.js";
 import { and, OrderByElement, type Criterion } from "./operators.js";
 import { limitValue, resolveLabel, SelectBase } from "./select-base.js";
 import { collectFroms } from "./visitor.js";
-import { resolveClauseElement, type EntityOf, type HasClauseElement } from "./roles.js";
+import {
+  hasJoinTarget,
+  JOIN_TARGET,
+  resolveClauseElement,
+  type EntityOf,
+  type HasClauseElement,
+  type HasJoinTarget,
+} from "./roles.js";
 
 /** Anything that can appear in `select(...)`: a column expression, or a table, alias, subquery or CTE. */
 export type SelectItem = ColumnElement<any, string> | FromClause;
@@ -89,7 +96,26 @@ export interface SelectState {
   readonly correlate: readonly FromClause[] | null;
   /** The items as given, when some stood for others (`select(User)`: the class; `items` has its table). See `roles.ts`. */
   readonly rawItems?: readonly SelectArg[];
+  /** Options for the layer that runs the statement (ORM loader options); Core ignores them. */
+  readonly options: readonly ExecutableOption[];
 }
+
+/**
+ * An option attached to a statement with `options()`, for the layer that runs it: the ORM's
+ * loader options (`defer(User.bio)`, `selectinload(User.orders)`). Core compiles and runs a
+ * statement as if it had none. (SQLAlchemy: `ExecutableOption`.)
+ */
+export interface ExecutableOption {
+  readonly isExecutableOption: true;
+  /**
+   * Writes what the option changes in the SQL into the statement's cache key, so statements
+   * differing in such options never share a compiled form. Omitted: the option never changes
+   * the SQL.
+   */
+  _cacheKey?(k: CacheKeyBuilder): void;
+}
+
+const NO_OPTIONS: readonly ExecutableOption[] = Object.freeze([]);
 
 /** Items with the objects standing for expressions (`[CLAUSE_ELEMENT]`) replaced, and the originals when any were. */
 function resolveItems(
@@ -173,10 +199,16 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
    * ON clause is given). The ON clause is inferred from foreign keys when omitted.
    */
   join(
-    targetArg: FromArg,
+    targetArg: FromArg | HasJoinTarget,
     onclause?: ColumnElement<boolean | null>,
     options?: { isOuter?: boolean; full?: boolean },
   ): Select<Row, Scalar> {
+    if (hasJoinTarget(targetArg) && onclause === undefined) {
+      // A relationship: one join per step, each with its own ON clause.
+      let s: Select<Row, Scalar> = this;
+      for (const step of targetArg[JOIN_TARGET]()) s = s.join(step.target, step.onclause, options);
+      return s;
+    }
     const target = resolveClauseElement(targetArg) as FromClause;
     if (!(target instanceof FromClause))
       throw new ArgumentError(
@@ -211,7 +243,7 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
     return this.with({ froms: explicit });
   }
   /** `LEFT OUTER JOIN` (SQLAlchemy: `outerjoin`). */
-  outerJoin(target: FromArg, onclause?: ColumnElement<boolean | null>): Select<Row, Scalar> {
+  outerJoin(target: FromArg | HasJoinTarget, onclause?: ColumnElement<boolean | null>): Select<Row, Scalar> {
     return this.join(target, onclause, { isOuter: true });
   }
   /** `FULL OUTER JOIN` (not on MySQL). */
@@ -277,6 +309,31 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
    * when it has more than one FROM (SQLAlchemy's rule).
    */
   correlate(...froms: FromClause[]): Select<Row, Scalar> {
+    return this.with({ correlate: [...(this._s.correlate ?? []), ...froms] });
+  }
+  /**
+   * Attaches options for the layer that runs the statement, after any already attached
+   * (SQLAlchemy: `Executable.options`): ORM loader options. Core ignores them.
+   * @example select(User).options(defer(User.bio), selectinload(User.orders))
+   */
+  options(...opts: ExecutableOption[]): Select<Row, Scalar> {
+    opts.forEach((o, i) => {
+      if (
+        o === null ||
+        typeof o !== "object" ||
+        (o as Partial<ExecutableOption>).isExecutableOption !== true
+      ) {
+        throw new ArgumentError(
+          `options() argument ${i + 1} is not a statement option (such as defer(User.bio) or selectinload(User.orders)): ${describeValue(o)}.`,
+          "ATH-ARG",
+        );
+      }
+    });
+    if (opts.length === 0) return this;
+    return this.with({ options: [...this._s.options, ...opts] });
+  }
+  /** @internal marker so the next method keeps its doc comment */
+  private _correlateNext(...froms: FromClause[]): Select<Row, Scalar> {
     return this.with({ correlate: [...(this._s.correlate ?? []), ...froms] });
   }
   exportedColumns(): ColumnElement<any>[] {

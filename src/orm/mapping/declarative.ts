@@ -130,10 +130,10 @@ export abstract class DeclarativeRoot {
       constructor(init?: Record<string, unknown>) {
         super();
         const m = mapperOf(new.target)!;
-        Object.defineProperty(this, STATE, {
-          value: new InstanceState(m, this, m.emptyValues()),
-          writable: true,
-        });
+        m.registry.configure();
+        const state = new InstanceState(m, this, m.emptyValues());
+        state.newborn = true;
+        Object.defineProperty(this, STATE, { value: state, writable: true });
         if (init !== undefined && init !== null) assignInit(this, m, init);
       }
     };

@@ -11,6 +11,7 @@ import { MapperEvents } from "../events.js";
 import { ColumnProperty, type MapperProperty } from "./properties.js";
 import type { Registry } from "./registry.js";
 import type { DependencyProcessor } from "../session/unit-of-work.js";
+import type { RelationshipProperty } from "../relationships/property.js";
 
 /** Per-class mapping options (SQLAlchemy: `__mapper_args__`). */
 export interface MapperOptions {
@@ -41,6 +42,10 @@ export class Mapper<T extends object = any> {
   readonly propsByKey = new Map<string, MapperProperty>();
   /** Column properties by value index. */
   readonly columnProps: ColumnProperty[] = [];
+  /** Relationships by `index` (their slot in each instance's `related` array). */
+  readonly relationships: RelationshipProperty[] = [];
+  /** The prototype carrying the instrumented accessors. @internal */
+  _proto: object | null = null;
   readonly pkProps: ColumnProperty[];
   /** The column the database numbers itself (SERIAL, AUTO_INCREMENT, INTEGER PRIMARY KEY), if any. */
   readonly autoincrementProp: ColumnProperty | null;

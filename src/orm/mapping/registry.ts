@@ -15,6 +15,8 @@ import { STATE, type InstanceState } from "../state/instance-state.js";
 import { instrumentClass } from "../state/instrumentation.js";
 import { Mapper, type MapperOptions } from "./mapper.js";
 import { ColumnProperty, type Validator } from "./properties.js";
+import { bindRelationships } from "../relationships/setup.js";
+import type { Relationship } from "../relationships/relationship.js";
 
 /** The static slot holding a mapped class's Mapper (inherited by subclasses until they are adopted). */
 export const MAPPER: unique symbol = Symbol("athanor.orm.mapper");
@@ -54,6 +56,8 @@ export interface RegistryOptions extends MetaDataOptions {
 export class Registry {
   readonly metadata: MetaData;
   readonly mappers = new Set<Mapper>();
+  /** Some relationship is not configured yet. @internal */
+  _needsConfigure = false;
   constructor(options: RegistryOptions = {}) {
     const { metadata, ...rest } = options;
     this.metadata = metadata ?? new MetaData(rest);
@@ -71,7 +75,11 @@ export class Registry {
   mapImperatively<Cls extends abstract new (...args: any) => object, T extends Table<any, any>>(
     cls: Cls,
     table: T,
-    options: MapperOptions & { validators?: Record<string, Validator> } = {},
+    options: MapperOptions & {
+      validators?: Record<string, Validator>;
+      /** Relationships by attribute name (statics holding `relationship()` are picked up too). */
+      properties?: Record<string, Relationship>;
+    } = {},
   ): Cls & MappedStatics<T> {
     if (typeof cls !== "function")
       throw new ArgumentError("mapImperatively() takes a class first.", "ATH-ORM-MAP");
@@ -84,9 +92,29 @@ export class Registry {
     if (Object.prototype.hasOwnProperty.call(cls, MAPPER)) {
       throw new ArgumentError(`Class ${describeClass(cls)} is already mapped.`, "ATH-ORM-MAP");
     }
-    const mapper = this.createMapper(cls, table, options, cls.prototype);
+    const { properties, ...mapperOptions } = options;
+    if (properties !== undefined) {
+      for (const [k, rel] of Object.entries(properties))
+        Object.defineProperty(cls, k, { value: rel, configurable: true });
+    }
+    const mapper = this.createMapper(cls, table, mapperOptions, cls.prototype);
     adopt(mapper, cls, options.validators);
     return cls as Cls & MappedStatics<T>;
+  }
+
+  /**
+   * Configures every relationship of the classes used so far: targets, join conditions,
+   * backPopulates (SQLAlchemy: `registry.configure()` / `configure_mappers()`). Runs by itself
+   * on first use of a mapped class with a Session; call it to see mapping errors early.
+   */
+  configure(): void {
+    if (!this._needsConfigure) return;
+    for (;;) {
+      const pending = [...this.mappers].flatMap((m) => m.relationships.filter((r) => !r.isConfigured));
+      if (pending.length === 0) break;
+      for (const r of pending) r.configure();
+    }
+    this._needsConfigure = false;
   }
 
   /** Builds a mapper, instruments `proto` and puts the class-level attributes on `cls`. @internal */
@@ -106,6 +134,7 @@ export class Registry {
       }
     }
     const mapper = new Mapper(this, cls, table, options);
+    mapper._proto = proto;
     instrumentClass(mapper, proto);
     const statics: PropertyDescriptorMap = {
       __table__: { value: table },
@@ -120,8 +149,19 @@ export class Registry {
         },
       },
     };
+    // Getters, so that touching `User.id` adopts the user's subclass (and its relationships).
+    const adoptOnAccess = (self: unknown) => {
+      if (!mapper._final && self !== cls) mapperOf(self);
+    };
     for (const col of table.columns) {
-      if (!FUNCTION_KEYS.has(col.key)) statics[col.key] = { value: col, enumerable: true };
+      if (!FUNCTION_KEYS.has(col.key))
+        statics[col.key] = {
+          get(this: unknown) {
+            adoptOnAccess(this);
+            return col;
+          },
+          enumerable: true,
+        };
     }
     Object.defineProperties(cls, statics);
     this.mappers.add(mapper);
@@ -151,6 +191,7 @@ function adopt(
   validators?: Record<string, Validator>,
 ): void {
   mapper.class_ = cls as abstract new (...args: any) => any;
+  bindRelationships(mapper, cls);
   if (!Object.prototype.hasOwnProperty.call(cls, MAPPER))
     Object.defineProperty(cls, MAPPER, { value: mapper });
   const v = validators ?? (cls as { validators?: Record<string, Validator> }).validators;

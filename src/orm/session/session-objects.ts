@@ -10,11 +10,13 @@ import { mapperOfInstance } from "../mapping/registry.js";
 import { InstanceState, STATE, stateOf } from "../state/instance-state.js";
 import { ensureState, setColumnValue } from "../state/instrumentation.js";
 import type { Session } from "./session.js";
+import { relatedInMemory } from "../relationships/cascade.js";
 
 /** The state of a mapped instance (created for imperatively mapped objects never touched), or UnmappedInstanceError. */
 export function stateFor(obj: unknown): InstanceState {
   const mapper = mapperOfInstance(obj);
   if (mapper === null) throw new UnmappedInstanceError(obj);
+  mapper.registry.configure();
   return ensureState(obj as object, mapper);
 }
 
@@ -35,6 +37,17 @@ function checkShadowing(mapper: Mapper, obj: object): void {
 
 export function add(session: Session, obj: object): void {
   const s = stateFor(obj);
+  addOne(session, obj, s);
+  // save-update cascade: related objects in memory join too (SQLAlchemy: cascade_iterator).
+  if (s.related !== null && s.session === session) {
+    for (const [, child] of relatedInMemory(s, "save-update")) {
+      const cs = stateOf(child);
+      if (cs === undefined || cs.session !== session) add(session, child);
+    }
+  }
+}
+
+function addOne(session: Session, obj: object, s: InstanceState): void {
   checkShadowing(s.mapper, obj);
   session._tx.active = true;
   if (s.session === session) {

@@ -25,6 +25,7 @@ import { ormResult, type OrmResult } from "../loading/result.js";
 import { requireMapper } from "../mapping/registry.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { executeBulk, isBulkDml, type BulkOptions } from "./bulk.js";
+import { loadAttributes } from "../relationships/session-load.js";
 import { IdentityMap } from "./identity-map.js";
 import * as objects from "./session-objects.js";
 import { SessionTransaction } from "./transaction.js";
@@ -213,6 +214,38 @@ export class Session implements StateOwner {
     if (isBulkDml(stmt)) return (await executeBulk(this, conn, stmt, params, options)) as SessionResult<S>;
     return (await conn.execute(stmt, params)) as SessionResult<S>;
   }
+  /**
+   * Loads relationships (and unloaded columns) of objects in this Session: one SELECT per
+   * relationship for all the objects given. Athanor never loads on attribute access; this is
+   * the explicit way (SQLAlchemy: a lazy load, or `AsyncAttrs.awaitable_attrs`).
+   * @example
+   * const user = await session.load(await session.get(User, 1), "orders", "roles");
+   * await session.load(users, "orders");   // one SELECT … WHERE user_id IN (…) for all of them
+   */
+  async load<T extends object | null>(objs: T, ...attributes: (keyof NonNullable<T> & string)[]): Promise<T>;
+  async load<T extends object>(objs: readonly T[], ...attributes: (keyof T & string)[]): Promise<T[]>;
+  async load(objs: object | readonly object[] | null, ...attributes: string[]): Promise<unknown> {
+    this.checkUsable();
+    if (objs === null) return null;
+    const list = Array.isArray(objs) ? (objs as object[]) : [objs as object];
+    const states = list.map((o) => this._ownState(o, "loaded"));
+    this._tx.active = true;
+    await this.autoflushIfEnabled();
+    await loadAttributes(this, states, attributes, false);
+    return objs;
+  }
+
+  /** Runs an ORM SELECT for a loader, without autoflush; rows as tuples. @internal */
+  async _loadRows(stmt: Executable): Promise<unknown[][]> {
+    const autoflush = this.autoflush;
+    this.autoflush = false;
+    try {
+      return (await this.execute(stmt)).all() as unknown as unknown[][];
+    } finally {
+      this.autoflush = autoflush;
+    }
+  }
+
   /** The first column of each row: instances for `select(User)` (SQLAlchemy: `Session.scalars`). */
   async scalars<S extends Executable>(stmt: S, params?: Params): Promise<ScalarResult<ScalarOfStatement<S>>> {
     return ((await this.execute(stmt, params)) as Result<any, ScalarOfStatement<S>>).scalars();

@@ -17,6 +17,9 @@
  */
 import type { IdentityKey, Mapper } from "../mapping/mapper.js";
 
+/** A relationship's original value when it was not loaded before it changed. */
+export const NO_VALUE: unique symbol = Symbol("athanor.orm.noValue");
+
 /** The hidden slot holding an object's InstanceState. */
 export const STATE: unique symbol = Symbol("athanor.orm.state");
 
@@ -24,6 +27,8 @@ export const STATE: unique symbol = Symbol("athanor.orm.state");
 export interface StateOwner {
   /** Records a persistent object whose attributes changed, so flush finds it without a scan. */
   _markDirty(state: InstanceState): void;
+  /** Adds an object (the save-update cascade of relationships). */
+  add(obj: object): void;
 }
 
 export class InstanceState<T extends object = any> {
@@ -37,6 +42,18 @@ export class InstanceState<T extends object = any> {
   deleted = false;
   /** Why some attributes are not loaded, for the error raised when one is read. */
   unloadedReason: string | null = null;
+  /**
+   * Relationship values by `RelationshipProperty.index` (`undefined`: not loaded): the related
+   * object or null, a collection array, or a write-only collection. Null until one is set.
+   */
+  related: unknown[] | null = null;
+  /**
+   * The value each relationship had before its first change since load or flush (a copy of a
+   * collection's members; `NO_VALUE` when it was not loaded), by relationship index.
+   */
+  relCommitted: Map<number, unknown> | null = null;
+  /** Made by its constructor (never loaded): its unloaded relationships read as empty, not as errors. */
+  newborn = false;
 
   constructor(
     readonly mapper: Mapper<T>,
@@ -60,9 +77,13 @@ export class InstanceState<T extends object = any> {
   get detached(): boolean {
     return this.key !== null && this.session === null;
   }
-  /** True when some attribute changed since load or flush. */
+  /** True when some column attribute changed since load or flush. */
   get modified(): boolean {
     return this.committed !== null && this.committed.size > 0;
+  }
+  /** True when some relationship changed since load or flush. */
+  get relModified(): boolean {
+    return this.relCommitted !== null && this.relCommitted.size > 0;
   }
 
   /** The primary key values (null until known). */
@@ -80,6 +101,9 @@ export class InstanceState<T extends object = any> {
     if (indexes === undefined) {
       for (const p of props) if (!p.isPrimaryKey) this.values[p.index] = undefined;
       this.committed = null;
+      this.related = null;
+      this.relCommitted = null;
+      this.newborn = false;
     } else {
       for (const i of indexes) {
         if (props[i]!.isPrimaryKey) continue;
@@ -97,9 +121,18 @@ export class InstanceState<T extends object = any> {
     return false;
   }
 
+  /** Marks relationships not loaded (by relationship index) and drops their pending changes. */
+  expireRelated(indexes: readonly number[]): void {
+    for (const i of indexes) {
+      if (this.related !== null) this.related[i] = undefined;
+      this.relCommitted?.delete(i);
+    }
+  }
+
   /** Forgets pending changes: the current values become the committed ones. */
   commitAll(): void {
     this.committed = null;
+    this.relCommitted = null;
   }
 }
 

@@ -46,6 +46,7 @@ export function ensureState(obj: object, mapper: Mapper): InstanceState {
     );
   }
   const s = new InstanceState(mapper, obj, mapper.emptyValues());
+  s.newborn = true; // no state yet: made by its own constructor, never loaded
   Object.defineProperty(obj, STATE, { value: s, writable: true, configurable: true, enumerable: false });
   return s;
 }

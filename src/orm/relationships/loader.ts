@@ -1,0 +1,152 @@
+/**
+ * Loading a relationship for a batch of parents with one SELECT per 500 of them (SQLAlchemy:
+ * `SelectInLoader` in `orm/strategies.py`). It serves the "selectin" strategy and
+ * `session.load(objs, "attr")`, on every direction:
+ *
+ *   SELECT target.*, <remote key columns> FROM target [JOIN secondary ON …]
+ *   WHERE <remote key> IN (<parents' keys>) [ORDER BY …]
+ *
+ * The remote key columns come back with each row, so children are grouped by the values the
+ * database holds (not by attributes changed in memory). Many-to-one first looks in the identity
+ * map and queries only the keys it lacks. Composite keys use row values: `(a, b) IN ((…), …)`.
+ */
+import type { ColumnElement } from "../../sql/base.js";
+import { tuple_ } from "../../sql/conversions.js";
+import { select, type Select } from "../../sql/select.js";
+import type { IdentityKey } from "../mapping/mapper.js";
+import type { InstanceState } from "../state/instance-state.js";
+import { STATE } from "../state/instance-state.js";
+import { peekRelated, setCommittedRelated } from "./attributes.js";
+import type { RelationshipProperty } from "./property.js";
+
+/** Parents per IN list (SQLAlchemy's selectin chunk size). */
+export const IN_CHUNK = 500;
+
+/** What loading needs of a Session: running an ORM SELECT without autoflush. */
+export interface RelatedLoadingSession {
+  readonly identityMap: { get(mapper: unknown, key: IdentityKey): InstanceState | undefined };
+  /** Runs an ORM SELECT, rows as tuples; no autoflush (the caller flushed already). @internal */
+  _loadRows(stmt: Select<any, any>): Promise<unknown[][]>;
+}
+
+export interface LoadRelatedOptions {
+  /** Reload relationships already loaded. */
+  reload?: boolean;
+  /** Adjusts each loading SELECT (loader options for the next level of a path). */
+  adapt?: (stmt: Select<any, any>) => Select<any, any>;
+}
+
+/** Loads `prop` on every state that lacks it; returns the number of SELECTs run. */
+export async function loadRelated(
+  session: RelatedLoadingSession,
+  prop: RelationshipProperty,
+  states: readonly InstanceState[],
+  options: LoadRelatedOptions = {},
+): Promise<number> {
+  const parentIdx = prop.parentKeyIndexes;
+  const direction = prop.direction;
+  const byKey = new Map<IdentityKey, InstanceState[]>();
+  const keyValues = new Map<IdentityKey, unknown[]>();
+  for (const s of states) {
+    if (s.key === null || (!options.reload && peekRelated(s, prop) !== undefined)) continue;
+    const vals = parentIdx.map((i) => s.values[i]);
+    if (vals.some((v) => v === null || v === undefined)) {
+      setCommittedRelated(s, prop, prop.uselist ? [] : null);
+      continue;
+    }
+    const key = keyOf(vals);
+    if (direction === "manyToOne" && !options.reload && isTargetPk(prop)) {
+      // The identity map may hold it already: no SQL for that parent (SQLAlchemy does the same).
+      const found = session.identityMap.get(prop.target, prop.target.identityKeyOfPk(vals));
+      if (found !== undefined && !found.deleted) {
+        setCommittedRelated(s, prop, found.obj);
+        continue;
+      }
+    }
+    const list = byKey.get(key);
+    if (list) list.push(s);
+    else {
+      byKey.set(key, [s]);
+      keyValues.set(key, vals);
+    }
+  }
+  if (byKey.size === 0) return 0;
+  const keys = [...byKey.keys()];
+  const found = new Map<IdentityKey, object[]>();
+  const remote = prop.remoteKeyColumns;
+  let statements = 0;
+  for (let i = 0; i < keys.length; i += IN_CHUNK) {
+    const chunk = keys.slice(i, i + IN_CHUNK).map((k) => keyValues.get(k)!);
+    let stmt = relatedSelect(prop, chunk);
+    if (options.adapt) stmt = options.adapt(stmt);
+    const rows = await session._loadRows(stmt);
+    statements++;
+    for (const row of rows) {
+      const child = row[0] as object | null;
+      if (child === null) continue;
+      const k = keyOf(row.slice(1, 1 + remote.length));
+      const list = found.get(k);
+      if (list) {
+        if (!list.includes(child)) list.push(child);
+      } else found.set(k, [child]);
+    }
+  }
+  const rev = prop.reverse;
+  for (const [k, parents] of byKey) {
+    const children = found.get(k) ?? [];
+    for (const s of parents) {
+      setCommittedRelated(s, prop, prop.uselist ? children : (children[0] ?? null));
+      // The children's many-to-one back to this parent is known now too.
+      if (rev !== null && !rev.uselist && direction === "oneToMany") {
+        for (const c of children) {
+          const cs = (c as { [STATE]: InstanceState })[STATE];
+          if (peekRelated(cs, rev) === undefined) setCommittedRelated(cs, rev, s.obj);
+        }
+      }
+    }
+  }
+  return statements;
+}
+
+/** The SELECT of the related rows for some parents' key values, with the remote key columns after the entity. */
+export function relatedSelect(prop: RelationshipProperty, keyValues: readonly unknown[][]): Select<any, any> {
+  const remote = prop.remoteKeyColumns;
+  let stmt = select(prop.target.class_ as never, ...(remote as readonly ColumnElement<any>[])) as Select<
+    any,
+    any
+  >;
+  if (prop.secondary !== null) stmt = stmt.join(prop.secondary, prop.secondaryjoin!);
+  const crit =
+    remote.length === 1
+      ? remote[0]!.in(keyValues.map((v) => v[0]))
+      : tuple_(...(remote as readonly ColumnElement<any>[])).in(keyValues as unknown[][]);
+  stmt = stmt.where(crit);
+  if (prop.orderBy.length > 0) stmt = stmt.orderBy(...prop.orderBy);
+  return stmt;
+}
+
+/** Whether a many-to-one's remote columns are its target's primary key, in order. */
+function isTargetPk(prop: RelationshipProperty): boolean {
+  const pk = prop.target.pkProps;
+  const remote = prop.remoteKeyColumns;
+  return pk.length === remote.length && pk.every((p, i) => p.column === remote[i]);
+}
+
+/** A Map key for key values (numbers and strings as such; the rest through the target's normaliser). */
+function keyOf(vals: readonly unknown[]): IdentityKey {
+  if (vals.length === 1) {
+    const v = vals[0];
+    if (typeof v === "number" || typeof v === "string") return v;
+  }
+  let k = "";
+  for (const v of vals) k += norm(v) + "\u0001";
+  return k;
+}
+
+function norm(v: unknown): string {
+  if (typeof v === "bigint")
+    return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? String(Number(v)) : "n" + v;
+  if (v instanceof Date) return "d" + v.getTime();
+  if (v instanceof Uint8Array) return "x" + Buffer.from(v).toString("hex");
+  return typeof v + ":" + String(v);
+}
