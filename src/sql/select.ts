@@ -205,9 +205,10 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
   ): Select<Row, Scalar> {
     if (hasJoinTarget(targetArg) && onclause === undefined) {
       // A relationship: one join per step, each with its own ON clause.
-      let s: Select<Row, Scalar> = this;
-      for (const step of targetArg[JOIN_TARGET]()) s = s.join(step.target, step.onclause, options);
-      return s;
+      return targetArg[JOIN_TARGET]().reduce<Select<Row, Scalar>>(
+        (s, step) => s.join(step.target, step.onclause, options),
+        this,
+      );
     }
     const target = resolveClauseElement(targetArg) as FromClause;
     if (!(target instanceof FromClause))
@@ -332,10 +333,6 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
     if (opts.length === 0) return this;
     return this.with({ options: [...this._s.options, ...opts] });
   }
-  /** @internal marker so the next method keeps its doc comment */
-  private _correlateNext(...froms: FromClause[]): Select<Row, Scalar> {
-    return this.with({ correlate: [...(this._s.correlate ?? []), ...froms] });
-  }
   exportedColumns(): ColumnElement<any>[] {
     const out: ColumnElement<any>[] = [];
     for (const item of this._s.items) {
@@ -397,6 +394,15 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
     } else k.s("~");
     if (s.correlate) k.list(s.correlate);
     else k.s("~");
+    if (s.options.length === 0) k.s("~");
+    else {
+      k.s("OPT");
+      for (const o of s.options) {
+        k.s("(");
+        o._cacheKey?.(k);
+        k.s(")");
+      }
+    }
   }
 }
 
@@ -426,5 +432,6 @@ export function select<const Items extends readonly SelectArg[]>(
     distinctOn: [],
     forUpdate: null,
     correlate: null,
+    options: NO_OPTIONS,
   });
 }

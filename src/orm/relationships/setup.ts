@@ -11,7 +11,7 @@ import { RelationshipProperty } from "./property.js";
 import { isRelationship } from "./relationship.js";
 
 /** Binds the relationships declared as statics of `cls` to `mapper`. */
-export function bindRelationships(mapper: Mapper, cls: Function): void {
+export function bindRelationships(mapper: Mapper, cls: abstract new (...args: any) => any): void {
   for (const key of Object.getOwnPropertyNames(cls)) {
     const desc = Object.getOwnPropertyDescriptor(cls, key);
     const rel = desc && "value" in desc ? desc.value : undefined;
