@@ -25,7 +25,7 @@ import { ormResult, type OrmResult } from "../loading/result.js";
 import { requireMapper } from "../mapping/registry.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { executeBulk, isBulkDml, type BulkOptions } from "./bulk.js";
-import { loadAttributes } from "../relationships/session-load.js";
+import { loadAttributes, runDefaultLoaders } from "../relationships/session-load.js";
 import { IdentityMap } from "./identity-map.js";
 import * as objects from "./session-objects.js";
 import { SessionTransaction } from "./transaction.js";
@@ -147,7 +147,7 @@ export class Session implements StateOwner {
   /** Whether the object has attribute changes not flushed yet. */
   isModified(obj: object): boolean {
     const s = stateOf(obj);
-    return s !== undefined && (s.key === null ? s.session === this : s.modified);
+    return s !== undefined && (s.key === null ? s.session === this : s.modified || s.relModified);
   }
   /** Pending objects. */
   get new(): object[] {
@@ -155,7 +155,7 @@ export class Session implements StateOwner {
   }
   /** Persistent objects with changes. */
   get dirty(): object[] {
-    return [...this._dirty].filter((s) => s.modified).map((s) => s.obj);
+    return [...this._dirty].filter((s) => s.modified || s.relModified).map((s) => s.obj);
   }
   /** Objects marked for deletion. */
   get deleted(): object[] {
@@ -183,7 +183,11 @@ export class Session implements StateOwner {
     }
     await this.autoflushIfEnabled();
     const conn = await this.connection();
-    return (await loadByIdentity(this, conn, mapper, pk, options)) as Instance<C> | null;
+    const obj = await loadByIdentity(this, conn, mapper, pk, options);
+    // Relationships loaded eagerly by default (lazy: "selectin", …) load with get() too.
+    if (obj !== null && mapper.relationships.length > 0)
+      await runDefaultLoaders(this, mapper, [stateOf(obj)!]);
+    return obj as Instance<C> | null;
   }
 
   /**
