@@ -139,7 +139,7 @@ describe("relationship configuration", () => {
     }
     let err: Error | undefined;
     try {
-      Transfer.id;
+      void Transfer.id;
       Base.registry.configure();
     } catch (e) {
       err = e as Error;
