@@ -78,6 +78,7 @@ export {
   flagModified,
   InstanceInspection,
   AttributeState,
+  RelationshipAttributeState,
   type History,
 } from "./state/inspection.js";
 export { listen, removeListener, type MapperListener, type SessionListener } from "./listen.js";

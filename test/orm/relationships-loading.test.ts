@@ -21,6 +21,7 @@ import {
   awaitableAttrs,
   declarativeBase,
   DynamicCollection,
+  inspect,
   InstrumentedList,
   mappedColumn,
   relationship,
@@ -286,6 +287,7 @@ ormSuite("relationships: loading and memory", Base.metadata, (ctx) => {
   test("noload reads empty; raise names its configuration", async () => {
     await using s = session();
     const m = (await s.get(Member, 1))!;
+    expect([...inspect(m).unloaded].sort()).toEqual(["drafts", "posts", "secrets"]);
     expect(m.drafts).toEqual([]);
     expect(() => m.secrets).toThrow(/Member\.secrets is not loaded: it is configured with lazy: "raise"/);
   });
@@ -369,6 +371,13 @@ ormSuite("relationships: loading and memory", Base.metadata, (ctx) => {
     post.author = m2!;
     expect(m1!.posts).not.toContain(post);
     expect(m2!.posts).toContain(post);
+    const h1 = inspect(m1!).attrs.posts!.history;
+    expect(h1.deleted).toEqual([post]);
+    expect(h1.added).toEqual([]);
+    expect(h1.unchanged.length).toBe(2);
+    expect(inspect(m2!).attrs.posts!.history.added).toEqual([post]);
+    expect(inspect(post).attrs.author!.history).toMatchObject({ added: [m2], deleted: [m1] });
+    expect(inspect(m1!).modified).toBe(true);
     // Collection removal clears the many-to-one; push sets it.
     m2!.posts.splice(m2!.posts.indexOf(post), 1);
     expect(post.author).toBeNull();

@@ -15,6 +15,8 @@ import type { ColumnProperty } from "../mapping/properties.js";
 import { mapperOf, mapperOfInstance } from "../mapping/registry.js";
 import { sameValue } from "../session/persistence-common.js";
 import { ensureState } from "./instrumentation.js";
+import { relationshipHistory } from "../relationships/history.js";
+import type { RelationshipProperty } from "../relationships/property.js";
 import type { InstanceState } from "./instance-state.js";
 
 /** What happened to an attribute since it was loaded (SQLAlchemy: `History`). */
@@ -64,13 +66,38 @@ export class AttributeState {
   }
 }
 
+/** A relationship of an inspected object: its value in memory and what changed. */
+export class RelationshipAttributeState {
+  constructor(
+    private readonly state: InstanceState,
+    private readonly prop: RelationshipProperty,
+  ) {}
+  get key(): string {
+    return this.prop.key;
+  }
+  /** Whether the relationship is in memory (loaded, set, or a new object's). */
+  get loaded(): boolean {
+    return this.state.related?.[this.prop.index] !== undefined;
+  }
+  /** The related object(s) in memory, or undefined when not loaded (no I/O happens here). */
+  get loadedValue(): unknown {
+    return this.state.related?.[this.prop.index];
+  }
+  /** Objects added, kept and removed since load or flush. */
+  get history(): History {
+    const h = relationshipHistory(this.state, this.prop);
+    return history([...h.added], [...h.unchanged], [...h.deleted]);
+  }
+}
+
 /** The inspected state of one mapped object (SQLAlchemy: `InstanceState` as `inspect(obj)` gives it). */
 export class InstanceInspection<T extends object = object> {
   /** Attributes by key. */
-  readonly attrs: Readonly<Record<string, AttributeState>>;
+  readonly attrs: Readonly<Record<string, AttributeState | RelationshipAttributeState>>;
   constructor(private readonly state: InstanceState<T>) {
-    const attrs: Record<string, AttributeState> = {};
+    const attrs: Record<string, AttributeState | RelationshipAttributeState> = {};
     for (const p of state.mapper.columnProps) attrs[p.key] = new AttributeState(state, p);
+    for (const p of state.mapper.relationships) attrs[p.key] = new RelationshipAttributeState(state, p);
     this.attrs = attrs;
   }
   get object(): T {
@@ -113,13 +140,20 @@ export class InstanceInspection<T extends object = object> {
   }
   /** Whether attributes changed since load or flush. */
   get modified(): boolean {
-    return this.state.key === null ? this.state.session !== null : this.state.modified;
+    return this.state.key === null
+      ? this.state.session !== null
+      : this.state.modified || this.state.relModified;
   }
-  /** Keys of attributes without a value (expired, or not fetched). */
+  /** Keys of attributes without a value (expired, not fetched, relationships not loaded). */
   get unloaded(): ReadonlySet<string> {
-    return new Set(
-      this.state.mapper.columnProps.filter((p) => this.state.values[p.index] === undefined).map((p) => p.key),
+    const s = this.state;
+    const out = new Set(
+      s.mapper.columnProps.filter((p) => s.values[p.index] === undefined).map((p) => p.key),
     );
+    if (s.key !== null && !s.newborn)
+      for (const r of s.mapper.relationships)
+        if (!r.writeOnly && s.related?.[r.index] === undefined) out.add(r.key);
+    return out;
   }
 }
 
@@ -149,7 +183,15 @@ export function flagModified(obj: object, key: string): void {
   const mapper = mapperOfInstance(obj);
   if (mapper === null) throw new UnmappedInstanceError(obj);
   const s = ensureState(obj, mapper);
-  const prop = mapper.columnProps.find((p) => p.key === key) ?? (mapper.prop(key) as ColumnProperty);
+  const prop = mapper.columnProps.find((p) => p.key === key);
+  if (prop === undefined) {
+    const p = mapper.prop(key);
+    throw new ArgumentError(
+      `flagModified(${mapper.className}, '${key}'): '${key}' is a ${p.kind}; flagModified marks column attributes ` +
+        "(collections track their own changes).",
+      "ATH-ORM-ATTRIBUTE",
+    );
+  }
   if (s.key === null) return;
   const c = (s.committed ??= new Map());
   if (!c.has(prop.index)) c.set(prop.index, undefined);
