@@ -3,6 +3,21 @@
  * The first statement begins a transaction (autobegin); it lasts until `commit()` or
  * `rollback()`. Closing the connection rolls back what was not committed and returns it to the pool.
  *
+ * DEFERRED BEGIN. At READ COMMITTED (PostgreSQL's default; MySQL when configured so) every
+ * statement reads its own snapshot, so a leading plain read (`CompiledStatement.plainRead`: a
+ * SELECT that locks nothing and calls nothing with side effects) sees the same data outside a
+ * transaction as inside one. Autobegin then sends no BEGIN until a statement that needs the
+ * transaction comes (a write, a locking read, text(), a SAVEPOINT, a stream); if none comes,
+ * COMMIT / ROLLBACK send nothing. A lone lookup costs one round trip instead of three, as with
+ * the raw driver. Not done at REPEATABLE READ or SERIALIZABLE (the first read fixes the
+ * transaction's snapshot), nor on SQLite (serializable; its BEGIN costs no round trip), nor after
+ * explicit `begin()`. What still differs: the table locks a read takes (PostgreSQL's ACCESS
+ * SHARE) end with the statement, so DDL of another session may run between two such reads.
+ * The level is the one the engine set or read at connect; after SQL the engine can't see into
+ * (text(), execDriverSql, pool listeners' SQL) it is read from the session again first.
+ * (psycopg always sends BEGIN; PyMySQL/pysqlite start transactions implicitly; the Node peers
+ * run single statements in autocommit.)
+ *
  * @example
  * await using conn = await engine.connect();
  * await conn.execute(insert(users).values({ name: "ann" }));
@@ -35,10 +50,12 @@ import {
   type ScalarOfStatement,
 } from "./execution.js";
 import { insertedPrimaryKey } from "./inserted-pk.js";
+import { planManyValues, runManyValues } from "./insertmanyvalues.js";
 import type { CompiledStatement } from "../sql/compiled.js";
 import { Insert } from "../sql/dml.js";
 import type { PooledConnection } from "./pool/record.js";
-import { Result, RowBuffer } from "./result.js";
+import { Result, RowBuffer, type ResultMeta } from "./result.js";
+import { keepShapes } from "../util/shapes.js";
 import { openStream, StreamResult, type BatchSource } from "./stream-result.js";
 import {
   NestedTransaction,
@@ -50,6 +67,8 @@ import {
 export interface ExecutionOptions {
   /** Isolation level for this connection's next transactions, "AUTOCOMMIT" included. */
   isolationLevel?: IsolationLevel;
+  /** Rows per batched executemany INSERT on this connection (overrides the engine's `insertmanyvaluesPageSize`). */
+  insertmanyvaluesPageSize?: number;
 }
 
 export interface StreamOptions {
@@ -58,10 +77,13 @@ export interface StreamOptions {
 }
 
 const EMPTY_KEYS: readonly string[] = [];
+const NO_OPTIONS: Readonly<ExecutionOptions> = Object.freeze({});
 
 export class Connection implements TransactionHost {
   private transaction: RootTransaction | null = null;
   private beginning: Promise<void> | null = null;
+  /** The root transaction began without sending BEGIN (see DEFERRED BEGIN above). */
+  private beginDeferred = false;
   private nested: NestedTransaction[] = [];
   private savepointSeq = 0;
   private pendingIsolation: IsolationLevel | null = null;
@@ -73,7 +95,7 @@ export class Connection implements TransactionHost {
   /** True after the driver connection was lost; cleared by the reconnect after rollback(). */
   private invalidated = false;
   /** Options set with executionOptions(), as passed to execution events. */
-  private options: Readonly<ExecutionOptions> = Object.freeze({});
+  private options: Readonly<ExecutionOptions> = NO_OPTIONS;
 
   /** @internal */
   constructor(
@@ -141,17 +163,41 @@ export class Connection implements TransactionHost {
       paramKeysFor(statement, first),
       !many && this.wantsImplicitReturning(statement),
     );
-    await this.autobegin();
+    const begun = this.autobegin(plan.compiled);
+    if (begun !== undefined) await begun;
     const isInsert = plan.compiled.kind === "insert";
     const raw = isInsert && !many ? new Array<unknown>(plan.compiled.binds.length) : undefined;
     const values: CursorParameters = many
       ? (params as readonly Params[]).map((p) => assembleParams(plan, p))
       : assembleParams(plan, first, raw);
-    const dr = await this.runOnDriver(plan.compiled, plan.compiled.sql, values, many, plan, cached);
+    const dr =
+      many && plan.compiled.manyValues !== undefined
+        ? await this.runInsertManyValues(statement, plan, params as readonly Params[], values, cached)
+        : await this.runOnDriver(plan.compiled, plan.compiled.sql, values, many, plan, cached);
     const result = this.buildResult(statement, plan, dr, many, first, raw ?? null);
     if (events.has("afterExecute"))
       await fireAfterExecute(this.engine, this, statement, params, false, this.options, result);
     return result as Result<RowOfStatement<S>, ScalarOfStatement<S>>;
+  }
+
+  /** An executemany INSERT as multi-row pages where that changes nothing observable (insertmanyvalues.ts). */
+  private runInsertManyValues(
+    statement: Executable,
+    plan: ExecutionPlan,
+    sets: readonly Params[],
+    values: CursorParameters,
+    cached: boolean,
+  ): Promise<DriverResult> {
+    const caps = this.engine.dialect.capabilities;
+    const batch = planManyValues(plan, sets, (statement as Insert).table, {
+      pageSize: this.options.insertmanyvaluesPageSize ?? this.engine.insertmanyvaluesPageSize,
+      maxParameters: caps.maxBindParameters,
+      lastRowId: caps.lastrowidIsLastOfMany,
+    });
+    if (batch === null) return this.runOnDriver(plan.compiled, plan.compiled.sql, values, true, plan, cached);
+    return runManyValues(batch, plan, values as readonly (readonly unknown[])[], (sql, v, page, pages) =>
+      this.runOnDriver(plan.compiled, sql, v, false, plan, cached, `[insertmanyvalues ${page}/${pages}]`),
+    );
   }
 
   /**
@@ -166,6 +212,7 @@ export class Connection implements TransactionHost {
     many: boolean,
     plan: ExecutionPlan | null,
     cached: boolean,
+    note?: string,
   ): Promise<DriverResult> {
     const d = this.engine.dispatch;
     let call: CursorCall | null = null;
@@ -183,8 +230,10 @@ export class Connection implements TransactionHost {
       sql = call.sql;
       values = call.params;
     }
-    this.engine._log.statement(sql, values, cached, many);
+    this.engine._log.statement(sql, values, cached, many, note);
     const driver = this.record.driver;
+    // SQL the engine can't see into may have changed the session's isolation level.
+    if (compiled === null || compiled.opaque === true) this.record.sessionIsolation = null;
     let dr: DriverResult;
     try {
       dr = many
@@ -232,22 +281,7 @@ export class Connection implements TransactionHost {
     }
     if (returnsRows) this.engine._log.rows(keys, dr.rows);
     const buffer = new RowBuffer(dr.rows, returnsRows);
-    const firstRow = dr.rows[0];
-    return new Result(buffer, keys, {
-      rowcount: dr.rowCount,
-      lastInsertId: dr.lastInsertId,
-      insertedPrimaryKey: () =>
-        insertedPrimaryKey({
-          statement: stmt,
-          plan: plan!,
-          many,
-          params: first,
-          rawValues: raw,
-          keys,
-          firstRow,
-          lastInsertId: dr.lastInsertId,
-        }),
-    });
+    return new Result(buffer, keys, new ExecutionFacts(stmt, plan, dr, many, first, raw, keys));
   }
 
   /**
@@ -270,7 +304,7 @@ export class Connection implements TransactionHost {
       sql = r.statement;
       params = (r.params ?? []) as readonly unknown[];
     }
-    await this.autobegin();
+    await this.autobegin(null);
     const dr = await this.runOnDriver(null, sql, params, false, null, false);
     const result = this.buildResult(null, null, dr, false, undefined, null);
     if (events.has("afterExecute"))
@@ -310,7 +344,7 @@ export class Connection implements TransactionHost {
     }
     const single = (Array.isArray(given) ? given[0] : given) as Params | undefined;
     const { plan, cached } = this.engine.compileCached(statement, paramKeysFor(statement, single));
-    await this.autobegin();
+    await this.autobegin(null);
     let sql = plan.compiled.sql;
     let values: CursorParameters = assembleParams(plan, single);
     let call: CursorCall | null = null;
@@ -329,6 +363,7 @@ export class Connection implements TransactionHost {
       values = call.params;
     }
     this.engine._log.statement(sql, values, cached, false);
+    if (plan.compiled.opaque === true) this.record.sessionIsolation = null;
     const { source, keys } = await openStream(
       this.record.driver.stream(sql, values as readonly unknown[], batchSize, plan.driverOptions),
       plan.resultPlan,
@@ -377,7 +412,7 @@ export class Connection implements TransactionHost {
   /** Begins a SAVEPOINT, autobeginning the outer transaction if needed. */
   async beginNested(): Promise<NestedTransaction> {
     this.checkUsable();
-    await this.autobegin();
+    await this.autobegin(null);
     const name = `sa_savepoint_${++this.savepointSeq}`;
     const sp = new NestedTransaction(this, name);
     if (this.engine.dispatch.has("savepoint")) await this.engine.dispatch.fire("savepoint", this, name);
@@ -399,12 +434,81 @@ export class Connection implements TransactionHost {
     else if (this.invalidated) await this.reconnect();
   }
 
-  private autobegin(): Promise<void> {
-    if (this.transaction?.isActive) return this.beginning ?? Promise.resolve();
-    return this.startRoot(true).then(() => undefined);
+  /**
+   * Begins the root transaction if none is active, or sends a deferred BEGIN when `first` (the
+   * statement about to run; null for anything else) needs it. Undefined when nothing is to wait for.
+   */
+  private autobegin(first: CompiledStatement | null): Promise<void> | undefined {
+    const current = this.transaction;
+    if (current !== null && current.isActive) {
+      if (this.beginning !== null) return this.beginning;
+      if (this.beginDeferred && !this.mayReadOutside(first)) return this.sendDeferredBegin(current);
+      return undefined;
+    }
+    if (
+      this.invalidated ||
+      this.pendingIsolation !== null ||
+      this.engine.dispatch.has("begin") ||
+      (first?.plainRead === true && this.record.sessionIsolation === null)
+    )
+      return this.startRoot(true, first).then(() => undefined);
+    // The common case, without the event and isolation steps of startRoot().
+    const tx = new RootTransaction(this, true);
+    this.transaction = tx;
+    if (this.record.driver.autocommit) {
+      this.engine._log.info("BEGIN (implicit; autocommit mode, no BEGIN sent)");
+      return undefined;
+    }
+    if (this.mayReadOutside(first)) {
+      this.beginDeferred = true;
+      this.engine._log.info("BEGIN (implicit; deferred until a statement needs it)");
+      return undefined;
+    }
+    this.engine._log.info("BEGIN (implicit)");
+    return this.sendBegin(tx);
   }
 
-  private async startRoot(implicit: boolean): Promise<RootTransaction> {
+  /** Whether `stmt` may run before BEGIN is sent (see DEFERRED BEGIN in the module comment). */
+  private mayReadOutside(stmt: CompiledStatement | null): boolean {
+    if (stmt === null || stmt.plainRead !== true) return false;
+    const record = this.record;
+    if (record.driver.autocommit || !this.dialect.capabilities.plainReadsOutsideTransaction) return false;
+    const level = this.engine._sessionIsolation(record);
+    return level === "READ COMMITTED" || level === "READ UNCOMMITTED";
+  }
+
+  private sendDeferredBegin(tx: RootTransaction): Promise<void> {
+    this.beginDeferred = false;
+    this.engine._log.info("BEGIN (implicit)");
+    return this.sendBegin(tx);
+  }
+
+  /** Sends BEGIN for `tx`; on failure the transaction is over and the error is translated. */
+  private sendBegin(tx: RootTransaction): Promise<void> {
+    let sent: Promise<void>;
+    try {
+      sent = this.dialect.doBegin(this.record.driver);
+    } catch (err) {
+      sent = Promise.reject(err);
+    }
+    return (this.beginning = sent.then(
+      () => {
+        this.beginning = null;
+        this.record.transactionOpen = true;
+      },
+      async (err: unknown) => {
+        this.beginning = null;
+        tx.isActive = false;
+        if (this.transaction === tx) this.transaction = null;
+        throw await this.handleError(err, "BEGIN", null, null);
+      },
+    ));
+  }
+
+  private async startRoot(
+    implicit: boolean,
+    first: CompiledStatement | null = null,
+  ): Promise<RootTransaction> {
     if (this.invalidated) await this.reconnect();
     const tx = new RootTransaction(this, implicit);
     this.transaction = tx;
@@ -414,6 +518,17 @@ export class Connection implements TransactionHost {
       const driver = this.record.driver;
       if (driver.autocommit) {
         this.engine._log.info("BEGIN (implicit; autocommit mode, no BEGIN sent)");
+        return;
+      }
+      if (implicit && first?.plainRead === true && this.record.sessionIsolation === null) {
+        // SQL the engine couldn't see into ran here: ask the session for its level again.
+        await this.dialectCall(null, async (d) => {
+          this.record.sessionIsolation = await this.dialect.getIsolationLevel(d);
+        });
+      }
+      if (implicit && this.mayReadOutside(first)) {
+        this.beginDeferred = true;
+        this.engine._log.info("BEGIN (implicit; deferred until a statement needs it)");
         return;
       }
       this.engine._log.info("BEGIN (implicit)");
@@ -426,6 +541,7 @@ export class Connection implements TransactionHost {
     } catch (err) {
       tx.isActive = false;
       this.transaction = null;
+      this.beginDeferred = false;
       throw err;
     } finally {
       this.beginning = null;
@@ -435,6 +551,7 @@ export class Connection implements TransactionHost {
 
   private endRoot(tx: RootTransaction): void {
     tx.isActive = false;
+    this.beginDeferred = false;
     for (const sp of this.nested) sp.isActive = false;
     this.nested = [];
     if (this.transaction === tx) this.transaction = null;
@@ -446,9 +563,17 @@ export class Connection implements TransactionHost {
     this.checkNotStreaming();
     if (this.engine.dispatch.has("commit")) await this.engine.dispatch.fire("commit", this);
     const autocommit = this.record.driver.autocommit;
-    this.engine._log.info(autocommit ? "COMMIT (autocommit mode, nothing sent)" : "COMMIT");
+    const deferred = this.beginDeferred;
+    this.engine._log.info(
+      autocommit
+        ? "COMMIT (autocommit mode, nothing sent)"
+        : deferred
+          ? "COMMIT (no BEGIN was sent, nothing sent)"
+          : "COMMIT",
+    );
     try {
-      if (!autocommit && !this.invalidated) await this.dialectCall("COMMIT", (d) => this.dialect.doCommit(d));
+      if (!autocommit && !deferred && !this.invalidated)
+        await this.dialectCall("COMMIT", (d) => this.dialect.doCommit(d));
     } catch (err) {
       // A failed COMMIT (e.g. SQLITE_BUSY) can leave the database transaction open; end it here so
       // the connection never goes back to the pool mid-transaction, and discard it if that fails too.
@@ -470,9 +595,16 @@ export class Connection implements TransactionHost {
     if (this.activeStream) await this.activeStream.close().catch(() => undefined);
     if (this.engine.dispatch.has("rollback")) await this.engine.dispatch.fire("rollback", this);
     const autocommit = this.record.driver.autocommit;
-    this.engine._log.info(autocommit ? "ROLLBACK (autocommit mode, nothing sent)" : "ROLLBACK");
+    const deferred = this.beginDeferred;
+    this.engine._log.info(
+      autocommit
+        ? "ROLLBACK (autocommit mode, nothing sent)"
+        : deferred
+          ? "ROLLBACK (no BEGIN was sent, nothing sent)"
+          : "ROLLBACK",
+    );
     try {
-      if (!autocommit && !this.invalidated)
+      if (!autocommit && !deferred && !this.invalidated)
         await this.dialectCall("ROLLBACK", (d) => this.dialect.doRollback(d));
     } finally {
       this.endRoot(tx);
@@ -550,14 +682,63 @@ export class Connection implements TransactionHost {
     this.pendingIsolation = null;
     await this.dialectCall(null, (d) => this.dialect.setIsolationLevel(d, level));
     this.record.isolationChanged = true;
+    this.record.sessionIsolation = level;
   }
 
   // ---- lifecycle ----
 
   /** Rolls back what was not committed and returns the connection to the pool. Idempotent. */
   close(): Promise<void> {
-    this.closing ??= this.doClose();
+    this.closing ??= this.closeQuickly() ?? this.doClose();
     return this.closing;
+  }
+  /**
+   * The common close, without the steps only streams and rollback listeners need; undefined
+   * when those are needed (doClose then does everything).
+   */
+  private closeQuickly(): Promise<void> | undefined {
+    if (this.activeStream !== null || this.invalidated || this.engine.dispatch.has("rollback"))
+      return undefined;
+    const tx = this.transaction;
+    if (tx === null || !tx.isActive) return this.giveBack();
+    const autocommit = this.record.driver.autocommit;
+    if (autocommit || this.beginDeferred) {
+      this.engine._log.info(
+        autocommit
+          ? "ROLLBACK (autocommit mode, nothing sent)"
+          : "ROLLBACK (no BEGIN was sent, nothing sent)",
+      );
+      this.endRoot(tx);
+      return this.giveBack();
+    }
+    this.engine._log.info("ROLLBACK");
+    const record = this.record;
+    let sent: Promise<void>;
+    try {
+      sent = this.dialect.doRollback(record.driver);
+    } catch (err) {
+      sent = Promise.reject(err);
+    }
+    return sent.then(
+      () => {
+        this.endRoot(tx);
+        return this.giveBack();
+      },
+      async (err: unknown) => {
+        this.endRoot(tx);
+        // A ROLLBACK that fails leaves the connection in an unknown state: it is not reused.
+        const wrapped = await this.handleError(err, "ROLLBACK", null, null);
+        if (!this.released) await record.invalidate(wrapped).catch(() => undefined);
+        return this.giveBack();
+      },
+    );
+  }
+  /** Marks the connection closed and returns its pooled connection. */
+  private giveBack(): Promise<void> {
+    this.closed = true;
+    if (this.released) return Promise.resolve();
+    this.released = true;
+    return this.record.pool.checkin(this.record);
   }
   private async doClose(): Promise<void> {
     try {
@@ -681,4 +862,51 @@ function checkStatement(stmt: EventStatement): Executable {
     );
   }
   return stmt;
+}
+
+/** What a Result reports beside its rows; `insertedPrimaryKey` is worked out only when asked. */
+class ExecutionFacts implements ResultMeta {
+  readonly rowcount: number;
+  readonly lastInsertId: number | bigint | null;
+  constructor(
+    private readonly statement: unknown,
+    private readonly plan: ExecutionPlan | null,
+    private readonly dr: DriverResult,
+    private readonly many: boolean,
+    private readonly params: Params | undefined,
+    private readonly rawValues: unknown[] | null,
+    private readonly keys: readonly string[],
+  ) {
+    this.rowcount = dr.rowCount;
+    this.lastInsertId = dr.lastInsertId;
+  }
+  insertedPrimaryKey(): unknown[] | null {
+    return insertedPrimaryKey({
+      statement: this.statement,
+      plan: this.plan!,
+      many: this.many,
+      params: this.params,
+      rawValues: this.rawValues,
+      keys: this.keys,
+      firstRow: this.dr.rows[0],
+      lastInsertId: this.dr.lastInsertId,
+    });
+  }
+}
+
+// Samples that keep these classes' hidden classes alive across major GCs (util/shapes.ts).
+{
+  const conn = new Connection(null as never, null as never);
+  const buffer = new RowBuffer([[1]], true);
+  const dr: DriverResult = { rows: [[1]], columns: ["k"], rowCount: 1, lastInsertId: null };
+  const result = new Result(buffer, ["k"], new ExecutionFacts(null, null, dr, false, undefined, null, ["k"]));
+  keepShapes(
+    conn,
+    new RootTransaction(conn, true),
+    buffer,
+    result,
+    result.scalars(),
+    result.mappings(),
+    result.tuples(),
+  );
 }

@@ -23,6 +23,7 @@ import { handleDbapiError } from "./events/handle-error.js";
 import { POOL_EVENT_NAMES, type PoolEventMap } from "./events/pool-events.js";
 import { normalizeIsolationLevel } from "./transaction.js";
 import { buildPlan, type ExecutionPlan } from "./execution.js";
+import { keepStatementShapes } from "./shapes.js";
 import { consoleLogger, EngineLog, type EchoSetting, type Logger } from "./logging.js";
 import type { Pool, PoolClass } from "./pool/base.js";
 import type { PooledConnection } from "./pool/record.js";
@@ -61,6 +62,11 @@ export interface EngineOptions {
   connectArgs?: Record<string, unknown>;
   /** Compiled statements kept per engine (SQLAlchemy: `query_cache_size`, default 500). */
   compiledCacheSize?: number;
+  /**
+   * Rows per multi-row INSERT when an executemany of `insert(t)` is batched (SQLAlchemy:
+   * `insertmanyvalues_page_size`, default 1000); 1 sends one INSERT per parameter set.
+   */
+  insertmanyvaluesPageSize?: number;
 }
 
 export class Engine {
@@ -75,6 +81,8 @@ export class Engine {
   readonly compiledCache: StatementCache;
   /** Bind/result processors per cached compiled statement. */
   private readonly plans = new WeakMap<CompiledStatement, ExecutionPlan>();
+  /** Rows per batched executemany INSERT (`insertmanyvaluesPageSize`). */
+  readonly insertmanyvaluesPageSize: number;
   /** The engine's event listeners (pool events live on `pool.dispatch`). */
   readonly dispatch = new Dispatcher<EngineEventMap>("Engine", ENGINE_EVENT_NAMES);
 
@@ -84,6 +92,8 @@ export class Engine {
     this._log = new EngineLog(options.echo ?? false, options.logger ?? consoleLogger);
     this.isolationLevel = options.isolationLevel ? normalizeIsolationLevel(options.isolationLevel) : null;
     this.compiledCache = new StatementCache(options.compiledCacheSize ?? 500);
+    keepStatementShapes(dialect);
+    this.insertmanyvaluesPageSize = Math.max(1, Math.floor(options.insertmanyvaluesPageSize ?? 1000));
     const args: ConnectArgs = {
       host: url.host,
       port: url.port,
@@ -102,6 +112,7 @@ export class Engine {
       poolPrePing: options.poolPrePing,
       poolUseLifo: options.poolUseLifo,
       reset: (record) => this.resetConnection(record),
+      resetNeeded: (record) => record.transactionOpen || record.isolationChanged,
       ping: (record) => this.ping(record),
       dialect,
       echoPool: options.echoPool ?? false,
@@ -116,7 +127,7 @@ export class Engine {
 
   /** Checks a connection out of the pool. Close it (or use `await using`) to give it back. */
   async connect(): Promise<Connection> {
-    const conn = new Connection(this, await this._checkout());
+    const conn = new Connection(this, await this._pool.checkout());
     if (this.dispatch.has("engineConnect")) {
       try {
         await this.dispatch.fire("engineConnect", conn);
@@ -301,7 +312,19 @@ export class Engine {
       const level = this.isolationLevel ?? this.defaultIsolationLevel ?? this.dialect.defaultIsolationLevel;
       await this.dialect.setIsolationLevel(record.driver, level);
       record.isolationChanged = false;
+      if (record.sessionIsolation !== null) record.sessionIsolation = undefined;
     }
+  }
+
+  /**
+   * The isolation level of a pooled connection's session as far as the engine knows it (null:
+   * unknown), for the deferred BEGIN (connection.ts).
+   * @internal
+   */
+  _sessionIsolation(record: PooledConnection): IsolationLevel | null {
+    const s = record.sessionIsolation;
+    if (s !== undefined) return s;
+    return this.isolationLevel ?? this.defaultIsolationLevel;
   }
 }
 

@@ -36,6 +36,8 @@ export interface ExecutionPlan {
   /** The result shape when the compiled statement declares it; null: use the driver's column names. */
   readonly resultPlan: ResultPlan | null;
   readonly driverOptions: DriverExecuteOptions | undefined;
+  /** Multi-row SQL by row count, for an executemany INSERT sent in pages (see insertmanyvalues.ts). */
+  readonly manyValuesSql?: Map<number, string>;
 }
 
 export function buildPlan(dialect: Dialect, compiled: CompiledStatement): ExecutionPlan {
@@ -53,7 +55,13 @@ export function buildPlan(dialect: Dialect, compiled: CompiledStatement): Execut
     });
     resultPlan = { keys: compiled.resultColumns.map((c) => c.key), processedIndexes, processors };
   }
-  return { compiled, bindProcessors, resultPlan, driverOptions: dialect.driverOptionsFor(compiled) };
+  return {
+    compiled,
+    bindProcessors,
+    resultPlan,
+    driverOptions: dialect.driverOptionsFor(compiled),
+    ...(compiled.manyValues ? { manyValuesSql: new Map<number, string>() } : {}),
+  };
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;

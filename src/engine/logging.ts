@@ -43,11 +43,14 @@ export class EngineLog {
     params: readonly unknown[] | readonly (readonly unknown[])[],
     cached: boolean,
     many: boolean,
+    note?: string,
   ): void {
     if (!this.enabled) return;
     this.logger.info(sql);
     const tag = cached ? "[cached]" : "[generated]";
-    this.logger.info(`${tag}${many ? " [executemany]" : ""} ${formatParams(params)}`);
+    this.logger.info(
+      `${tag}${many ? " [executemany]" : ""}${note ? " " + note : ""} ${formatParams(params)}`,
+    );
   }
   rows(keys: readonly string[], rows: readonly (readonly unknown[])[]): void {
     if (!this.debugRows) return;

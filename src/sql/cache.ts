@@ -2,9 +2,11 @@
  * The compiled-statement cache (SQLAlchemy: the engine's `_compiled_cache`, an LRU keyed by
  * the statement's structural cache key). A statement whose shape was compiled before is
  * not compiled again: the cached SQL and parameter layout take the new statement's values.
+ * A hit costs the key's traversal, a Map lookup by its hash, one token comparison and the
+ * copy of the values into the parameter slots (no string is built or hashed).
  */
 import type { ClauseElement } from "./base.js";
-import { generateCacheKey, objectId, type CacheKey } from "./cache-key.js";
+import { CacheKeyBuilder, mixHash, objectId, sameTokens, tokenHash } from "./cache-key.js";
 import type { BindSlot, CompiledStatement } from "./compiled.js";
 import type { CompileOptions, CompiledWithLayout } from "./compiler-expressions.js";
 
@@ -40,18 +42,45 @@ interface Entry {
   readonly compiled: CompiledWithLayout;
   /** True when some slot takes its value from the statement (else the compiled statement is reused as is). */
   readonly usesValues: boolean;
+  readonly tokens: readonly unknown[];
+  readonly dialect: CompilingDialect;
+  readonly implicitReturning: boolean;
+  readonly paramKeys: readonly string[] | null;
+}
+
+/** The last lookup of one statement object, for running the same object again. */
+interface Memo {
+  readonly dialect: CompilingDialect;
+  readonly implicitReturning: boolean;
+  readonly paramKeys: readonly string[] | null;
+  readonly result: CacheLookup;
+}
+
+function sameKeys(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
- * An LRU of compiled statements, per dialect and parameter-key layout.
+ * An LRU of compiled statements, per dialect and parameter-key layout. Entries are found by
+ * the key's hash and confirmed token by token (see cache-key.ts).
  * @example
  * const cache = new StatementCache(500);
  * const compiled = cache.compile(engine.dialect, select(users).where(users.c.id.eq(5)));
  * cache.stats(); // { hits: 0, misses: 1, … }
  */
 export class StatementCache {
-  private entries = new Map<string, Entry>();
-  private lastLookup = new WeakMap<ClauseElement, { readonly key: string; readonly result: CacheLookup }>();
+  /** Entries by hash (a list when hashes collide), least recently used first. */
+  private entries = new Map<number, Entry | Entry[]>();
+  private size = 0;
+  /**
+   * The last statement object looked up and its result: one slot, as a WeakMap entry per
+   * statement costs more in garbage collection (ephemerons) than it saves.
+   */
+  private lastStmt: ClauseElement | null = null;
+  private lastMemo: Memo | null = null;
   private counters = { hits: 0, misses: 0, uncached: 0, evictions: 0 };
 
   /** @param maxSize how many compiled statements to keep (SQLAlchemy's `query_cache_size`, default 500); 0 disables caching. */
@@ -70,71 +99,125 @@ export class StatementCache {
   lookup(dialect: CompilingDialect, stmt: ClauseElement, options: CompileOptions = {}): CacheLookup {
     const keyable =
       this.maxSize > 0 && !options.literalBinds && typeof (stmt as Partial<ClauseElement>)._ck === "function";
-    const ck = keyable ? generateCacheKey(stmt) : null;
-    if (ck === null) {
-      this.counters.uncached++;
-      const compiled = dialect.compile(stmt, options);
-      return { compiled, template: compiled, hit: false };
-    }
-    const keys = options.paramKeys;
+    if (!keyable) return this.uncached(dialect, stmt, options);
+    const keys = options.paramKeys && options.paramKeys.length ? options.paramKeys : null;
+    const implicitReturning = options.implicitReturning === true;
     // The same statement object run again (ORM and prepared statements are): reuse its last lookup
-    // instead of hashing its key (large for a multi-row INSERT) and copying its values again.
-    const memoKey =
-      objectId(dialect) +
-      (options.implicitReturning ? "|r|" : "|") +
-      (keys && keys.length ? keys.join("\u0001") : "");
-    const memo = this.lastLookup.get(stmt);
-    if (memo !== undefined && memo.key === memoKey) {
+    // instead of keying it again (large for a multi-row INSERT) and copying its values again.
+    const memo = this.lastStmt === stmt ? this.lastMemo : null;
+    if (
+      memo !== null &&
+      memo.dialect === dialect &&
+      memo.implicitReturning === implicitReturning &&
+      sameKeys(memo.paramKeys, keys)
+    ) {
       this.counters.hits++;
       return memo.result.hit ? memo.result : { ...memo.result, hit: true };
     }
-    const result = this.lookupByKey(dialect, stmt, options, ck, memoKey);
-    this.lastLookup.set(stmt, { key: memoKey, result });
+    const k = scratch;
+    k.reset();
+    stmt._ck(k);
+    if (!k.cacheable) return this.uncached(dialect, stmt, options);
+    const result = this.lookupByKey(dialect, stmt, options, k, implicitReturning, keys);
+    this.lastStmt = stmt;
+    this.lastMemo = { dialect, implicitReturning, paramKeys: keys, result };
     return result;
+  }
+
+  private uncached(dialect: CompilingDialect, stmt: ClauseElement, options: CompileOptions): CacheLookup {
+    this.counters.uncached++;
+    const compiled = dialect.compile(stmt, options);
+    return { compiled, template: compiled, hit: false };
   }
 
   private lookupByKey(
     dialect: CompilingDialect,
     stmt: ClauseElement,
     options: CompileOptions,
-    ck: CacheKey,
-    memoKey: string,
+    k: CacheKeyBuilder,
+    implicitReturning: boolean,
+    keys: readonly string[] | null,
   ): CacheLookup {
-    const fullKey = memoKey + "|" + ck.key;
-    const hit = this.entries.get(fullKey);
-    if (hit) {
-      this.counters.hits++;
-      // Most recently used last.
-      this.entries.delete(fullKey);
-      this.entries.set(fullKey, hit);
-      return {
-        compiled: hit.usesValues ? withValues(hit.compiled, ck.values) : hit.compiled,
-        template: hit.compiled,
-        hit: true,
-      };
+    let h = mixHash(k.hash, objectId(dialect));
+    if (implicitReturning) h = mixHash(h, 0x27d4eb2f);
+    if (keys !== null) for (let i = 0; i < keys.length; i++) h = mixHash(h, tokenHash(keys[i]));
+    const bucket = this.entries.get(h);
+    if (bucket !== undefined) {
+      const hit = Array.isArray(bucket)
+        ? bucket.find((e) => this.matches(e, dialect, implicitReturning, keys, k.tokens))
+        : this.matches(bucket, dialect, implicitReturning, keys, k.tokens)
+          ? bucket
+          : undefined;
+      if (hit !== undefined) {
+        this.counters.hits++;
+        // Most recently used last.
+        this.entries.delete(h);
+        this.entries.set(h, bucket);
+        return {
+          compiled: hit.usesValues ? withValues(hit.compiled, k.values) : hit.compiled,
+          template: hit.compiled,
+          hit: true,
+        };
+      }
     }
     this.counters.misses++;
+    const ck = k.snapshot();
     const compiled = dialect.compile(stmt, { ...options, cacheKey: ck }) as CompiledWithLayout;
     // A compiler that doesn't record the parameter layout can't be reused with new values.
     if (!compiled.bindIndexes) return { compiled, template: compiled, hit: false };
-    this.entries.set(fullKey, { compiled, usesValues: compiled.bindIndexes.some((i) => i >= 0) });
-    if (this.entries.size > this.maxSize) {
-      this.entries.delete(this.entries.keys().next().value as string);
-      this.counters.evictions++;
-    }
+    const entry: Entry = {
+      compiled,
+      usesValues: compiled.bindIndexes.some((i) => i >= 0),
+      tokens: ck.tokens,
+      dialect,
+      implicitReturning,
+      paramKeys: keys,
+    };
+    if (bucket === undefined) this.entries.set(h, entry);
+    else this.entries.set(h, Array.isArray(bucket) ? [...bucket, entry] : [bucket, entry]);
+    this.size++;
+    while (this.size > this.maxSize) this.evictOldest();
     return { compiled, template: compiled, hit: false };
   }
 
+  private matches(
+    e: Entry,
+    dialect: CompilingDialect,
+    implicitReturning: boolean,
+    keys: readonly string[] | null,
+    tokens: readonly unknown[],
+  ): boolean {
+    return (
+      e.dialect === dialect &&
+      e.implicitReturning === implicitReturning &&
+      sameKeys(e.paramKeys, keys) &&
+      sameTokens(e.tokens, tokens)
+    );
+  }
+
+  private evictOldest(): void {
+    const [h, bucket] = this.entries.entries().next().value as [number, Entry | Entry[]];
+    if (Array.isArray(bucket) && bucket.length > 1) this.entries.set(h, bucket.slice(1));
+    else this.entries.delete(h);
+    this.size--;
+    this.counters.evictions++;
+  }
+
   stats(): StatementCacheStats {
-    return { ...this.counters, size: this.entries.size, maxSize: this.maxSize };
+    return { ...this.counters, size: this.size, maxSize: this.maxSize };
   }
 
   /** Drops every entry (counters are kept). */
   clear(): void {
     this.entries.clear();
-    this.lastLookup = new WeakMap();
+    this.size = 0;
+    this.lastStmt = null;
+    this.lastMemo = null;
   }
 }
+
+/** Keys are built in this one builder: a lookup leaves no key behind unless it compiles. */
+const scratch = new CacheKeyBuilder();
 
 /** The cached statement with each slot's value taken from the new statement. */
 function withValues(c: CompiledWithLayout, values: readonly unknown[]): CompiledWithLayout {
@@ -161,6 +244,10 @@ function withValues(c: CompiledWithLayout, values: readonly unknown[]): Compiled
     resultColumns: c.resultColumns,
     kind: c.kind,
     returnsRows: c.returnsRows,
+    ...(c.implicitReturning ? { implicitReturning: true } : {}),
+    ...(c.manyValues ? { manyValues: c.manyValues } : {}),
+    ...(c.plainRead ? { plainRead: true } : {}),
+    ...(c.opaque ? { opaque: true } : {}),
     dialect: c.dialect,
   };
 }

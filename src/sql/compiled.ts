@@ -25,6 +25,23 @@ export interface ResultColumn {
   readonly type: TypeEngine<any> | null;
 }
 
+/**
+ * The VALUES tuple of an executemany INSERT, cut out so the engine can repeat it for many
+ * parameter sets in one multi-row statement (SQLAlchemy 2.0's "insertmanyvalues"). The
+ * statement's binds are, in order: `headBinds` before the tuple, `tuple.length - 1` in it,
+ * `tail.length - 1` after it. `placeholder` spells the n-th (0-based) placeholder of the dialect.
+ */
+export interface ManyValuesTemplate {
+  /** The SQL before the tuple (`INSERT INTO t (a, b) VALUES `), its placeholders numbered from 0. */
+  readonly head: string;
+  readonly headBinds: number;
+  /** The tuple's text split at its placeholders: `["(", ", ", ")"]`. */
+  readonly tuple: readonly string[];
+  /** The text after the tuple (ON CONFLICT …, RETURNING …) split at its placeholders. */
+  readonly tail: readonly string[];
+  readonly placeholder: (index: number) => string;
+}
+
 export type StatementKind = "select" | "insert" | "update" | "delete" | "text" | "ddl";
 
 /**
@@ -41,6 +58,16 @@ export interface CompiledStatement {
   readonly returnsRows: boolean;
   /** True when RETURNING was added only to learn the new primary key (`CompileOptions.implicitReturning`). */
   readonly implicitReturning?: boolean;
+  /** Set on an INSERT whose values come from the execution parameters (see ManyValuesTemplate). */
+  readonly manyValues?: ManyValuesTemplate;
+  /**
+   * A SELECT that writes nothing, locks nothing (no FOR UPDATE/SHARE) and calls only
+   * side-effect-free functions (no now(), nextval(), advisory locks, no SQL text): at READ
+   * COMMITTED, running it outside a transaction can't be told from running it inside one.
+   */
+  readonly plainRead?: boolean;
+  /** Holds SQL text the compiler can't see into (text(), raw SQL) or set_config(): it may change session settings. */
+  readonly opaque?: boolean;
   /** Name of the dialect it was compiled for. */
   readonly dialect: string;
 }

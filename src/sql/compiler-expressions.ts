@@ -12,7 +12,13 @@ import { BindParameter, ClauseElement, ColumnClause, ColumnElement, FromClause }
 import type { Case } from "./case.js";
 import type { CacheKey } from "./cache-key.js";
 import { isIntegerType } from "./coercions.js";
-import type { BindSlot, CompiledStatement, ResultColumn, StatementKind } from "./compiled.js";
+import type {
+  BindSlot,
+  CompiledStatement,
+  ManyValuesTemplate,
+  ResultColumn,
+  StatementKind,
+} from "./compiled.js";
 import { CTE, CteAlias } from "./cte.js";
 import { Alias, Subquery, TableClause } from "./from-clauses.js";
 import type { Extract, FunctionCall, FunctionFilter, StarElement } from "./functions.js";
@@ -74,8 +80,54 @@ const NIladic = new Set([
   "session_user",
 ]);
 
+/**
+ * Functions that neither write, lock, nor read transaction state (unlike now(), nextval(),
+ * pg_advisory_xact_lock(), set_config()): a SELECT calling only these may be a plain read.
+ */
+const SIDE_EFFECT_FREE = new Set([
+  "count",
+  "sum",
+  "min",
+  "max",
+  "avg",
+  "coalesce",
+  "nullif",
+  "greatest",
+  "least",
+  "lower",
+  "upper",
+  "length",
+  "char_length",
+  "abs",
+  "round",
+  "floor",
+  "ceil",
+  "ceiling",
+  "trim",
+  "substr",
+  "substring",
+  "concat",
+  "replace",
+  "aggregate_strings",
+  "string_agg",
+  "group_concat",
+  "array_agg",
+  "row_number",
+  "rank",
+  "dense_rank",
+]);
+
 const TOKEN = "\u0000";
 const TOKEN_RE = /\u0000(\d+)\u0000/g;
+/**
+ * Marks around an executemany INSERT's VALUES tuple, cut out by `finish` (see ManyValuesTemplate).
+ * A bind token is NUL, digits, NUL: NUL followed by \u0001 or \u0002 never starts or ends one.
+ */
+export const MANY_VALUES_OPEN = "\u0000\u0001";
+export const MANY_VALUES_CLOSE = "\u0000\u0002";
+
+/** The `?` placeholder of most drivers. */
+export const questionMark = (_index: number): string => "?";
 
 export class ExpressionCompiler {
   private slots: BindSlot[] = [];
@@ -87,6 +139,10 @@ export class ExpressionCompiler {
   /** Set when `implicitReturning` added a RETURNING clause. */
   protected implicitReturningUsed = false;
   protected statementKind: StatementKind = "select";
+  /** Cleared by what may write, lock or depend on the transaction (see CompiledStatement.plainRead). */
+  protected plainRead = true;
+  /** Set by SQL the compiler can't see into, or that may change session settings (see CompiledStatement.opaque). */
+  protected opaque = false;
   /** False while rendering names that must stand alone (ON CONFLICT targets, compound ORDER BY). */
   protected qualifyColumns = true;
 
@@ -108,6 +164,16 @@ export class ExpressionCompiler {
   protected finish(sql: string): CompiledWithLayout {
     const binds: BindSlot[] = [];
     const bindIndexes: number[] = [];
+    let manyValues: ManyValuesTemplate | undefined;
+    const open = sql.indexOf(MANY_VALUES_OPEN);
+    if (open !== -1) {
+      const close = sql.indexOf(MANY_VALUES_CLOSE, open);
+      manyValues = this.manyValuesTemplate(sql, open, close);
+      sql =
+        sql.slice(0, open) +
+        sql.slice(open + MANY_VALUES_OPEN.length, close) +
+        sql.slice(close + MANY_VALUES_CLOSE.length);
+    }
     if (this.slots.length) {
       sql = sql.replace(TOKEN_RE, (_m, n: string) => {
         const i = Number(n);
@@ -126,15 +192,37 @@ export class ExpressionCompiler {
         !this.implicitReturningUsed &&
         (this.resultColumns !== null || this.statementKind === "select" || this.statementKind === "text"),
       ...(this.implicitReturningUsed ? { implicitReturning: true } : {}),
+      ...(manyValues ? { manyValues } : {}),
+      ...(this.plainRead && this.statementKind === "select" ? { plainRead: true } : {}),
+      ...(this.opaque ? { opaque: true } : {}),
       dialect: this.dialect.name,
+    };
+  }
+
+  /** Cuts the marked VALUES tuple out of the token SQL (bind tokens are numbered in text order below). */
+  private manyValuesTemplate(sql: string, open: number, close: number): ManyValuesTemplate {
+    const ph = this.placeholderRenderer();
+    let n = 0;
+    const head = sql.slice(0, open).replace(TOKEN_RE, () => ph(n++));
+    const pieces = (part: string) => part.split(TOKEN_RE).filter((_, i) => i % 2 === 0);
+    return {
+      head,
+      headBinds: n,
+      tuple: pieces(sql.slice(open + MANY_VALUES_OPEN.length, close)),
+      tail: pieces(sql.slice(close + MANY_VALUES_CLOSE.length)),
+      placeholder: ph,
     };
   }
 
   // ---- hooks for dialects ----
 
   /** Placeholder for the `index`-th (0-based) parameter: `?` here, `$n` on PostgreSQL. */
-  placeholder(_index: number): string {
-    return "?";
+  placeholder(index: number): string {
+    return this.placeholderRenderer()(index);
+  }
+  /** The placeholder function, kept by executemany INSERTs to number a multi-row statement's placeholders. */
+  placeholderRenderer(): (index: number) => string {
+    return questionMark;
   }
   quote(name: string): string {
     return this.dialect.quoteIdentifier(name);
@@ -382,6 +470,10 @@ export class ExpressionCompiler {
   // ---- functions, CASE, windows ----
 
   visitFunction(f: FunctionCall<any, any>): string {
+    if (!SIDE_EFFECT_FREE.has(f.name)) {
+      this.plainRead = false;
+      if (f.name.toLowerCase() === "set_config") this.opaque = true;
+    }
     const special = this.renderSpecialFunction(f);
     if (special !== null) return special;
     if (NIladic.has(f.name) && f.args.length === 0) return f.name.toUpperCase();

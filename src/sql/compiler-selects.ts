@@ -206,7 +206,10 @@ export class SelectCompiler extends ExpressionCompiler {
       if (s.having) sql += " HAVING " + this.process(s.having);
       if (s.orderBy.length) sql += " ORDER BY " + s.orderBy.map((o) => this.process(o)).join(", ");
       sql += this.limitClause(s.limit, s.offset);
-      if (s.forUpdate) sql += this.forUpdateClause(s.forUpdate);
+      if (s.forUpdate) {
+        this.plainRead = false;
+        sql += this.forUpdateClause(s.forUpdate);
+      }
     } finally {
       this.stack.pop();
     }

@@ -15,7 +15,7 @@ import {
   FromClause,
   type ColumnDefault,
 } from "./base.js";
-import type { CompiledWithLayout } from "./compiler-expressions.js";
+import { MANY_VALUES_CLOSE, MANY_VALUES_OPEN, type CompiledWithLayout } from "./compiler-expressions.js";
 import { SelectCompiler } from "./compiler-selects.js";
 import type { Delete, Insert, Update, ValuesRow } from "./dml.js";
 import type { TableClause } from "./from-clauses.js";
@@ -44,6 +44,8 @@ export class SqlCompiler extends SelectCompiler {
   // ---- textual SQL ----
 
   visitText(t: TextClause<any>): string {
+    this.opaque = true;
+    this.plainRead = false;
     if (t === this.root) {
       this.statementKind = "text";
       if (t.resultTypes)
@@ -55,6 +57,8 @@ export class SqlCompiler extends SelectCompiler {
     return s;
   }
   visitSqlFragment(f: SqlFragment<any>): string {
+    this.opaque = true;
+    this.plainRead = false;
     if (f === this.root) {
       this.statementKind = "text";
       if (f.resultTypes)
@@ -71,6 +75,8 @@ export class SqlCompiler extends SelectCompiler {
     return i.parts.map((p) => this.quote(p)).join(".");
   }
   visitRaw(r: RawSql | LiteralColumn<any>): string {
+    this.opaque = true;
+    this.plainRead = false;
     return r.sqlText;
   }
 
@@ -88,6 +94,7 @@ export class SqlCompiler extends SelectCompiler {
   // ---- INSERT ----
 
   visitInsert(ins: Insert<any, any>): string {
+    this.plainRead = false;
     if (ins === this.root) this.statementKind = "insert";
     const st = ins._state;
     const table = ins.table;
@@ -98,7 +105,7 @@ export class SqlCompiler extends SelectCompiler {
       const select = this.compileSelectable(st.fromSelect.select, "insert");
       sql += this.closeCteScope() + select;
     } else if (st.rows.length === 0) {
-      sql += this.executemanyValues(table);
+      sql += this.executemanyValues(table, ins === this.root && this.manyValuesAllowed(ins));
     } else {
       sql += this.rowValues(table, st.rows);
     }
@@ -122,8 +129,11 @@ export class SqlCompiler extends SelectCompiler {
     }
     return sql;
   }
-  /** Values from the execution parameters (one set, or many: executemany), by column key. */
-  private executemanyValues(table: TableClause<any, any>): string {
+  /**
+   * Values from the execution parameters (one set, or many: executemany), by column key. With
+   * `markTuple`, the VALUES tuple is marked so that `finish` records it for multi-row batching.
+   */
+  private executemanyValues(table: TableClause<any, any>, markTuple: boolean): string {
     const given = (this.options.paramKeys ?? []).map((k) => this.columnFor(table, k, "insert"));
     const defaulted = (table.columns as readonly ColumnClause<any>[]).filter(
       (c) => c.insertDefault && !given.includes(c),
@@ -133,7 +143,21 @@ export class SqlCompiler extends SelectCompiler {
     const values = cols.map((c) =>
       given.includes(c) ? this.paramFor(c) : this.renderDefault(c, c.insertDefault!),
     );
-    return " (" + cols.map((c) => this.quote(c.name)).join(", ") + ") VALUES (" + values.join(", ") + ")";
+    const tuple = "(" + values.join(", ") + ")";
+    return (
+      " (" +
+      cols.map((c) => this.quote(c.name)).join(", ") +
+      ") VALUES " +
+      (markTuple ? MANY_VALUES_OPEN + tuple + MANY_VALUES_CLOSE : tuple)
+    );
+  }
+  /**
+   * Whether an executemany of this INSERT may be sent as multi-row statements (the engine's
+   * insertmanyvalues). Dialects refuse it where one multi-row statement behaves differently from
+   * the same rows one statement each (PostgreSQL's ON CONFLICT DO UPDATE fails on a repeated key).
+   */
+  protected manyValuesAllowed(_ins: Insert<any, any>): boolean {
+    return true;
   }
   /** VALUES for rows given on the statement: every column a row sets or that has a client-side default, in table order. */
   private rowValues(table: TableClause<any, any>, rows: readonly ValuesRow[]): string {
@@ -197,6 +221,7 @@ export class SqlCompiler extends SelectCompiler {
   // ---- UPDATE / DELETE ----
 
   visitUpdate(u: Update<any, any>): string {
+    this.plainRead = false;
     if (u === this.root) this.statementKind = "update";
     const table = u.table;
     const values = u._state.values;
@@ -269,6 +294,7 @@ export class SqlCompiler extends SelectCompiler {
     return extra.length ? " FROM " + extra.map((f) => this.process(f)).join(", ") : "";
   }
   visitDelete(d: Delete<any, any>): string {
+    this.plainRead = false;
     if (d === this.root) this.statementKind = "delete";
     const extra = this.extraFroms(d.table, [d._state.where]);
     let sql =

@@ -35,6 +35,15 @@ export interface DialectCapabilities {
   /** The driver reports the last inserted row id (SQLAlchemy: `postfetch_lastrowid`); without it, INSERT uses RETURNING for the key. */
   postfetchLastrowid: boolean;
   maxIdentifierLength: number;
+  /** Bound parameters one statement may carry (multi-row INSERT pages stay under it). */
+  maxBindParameters: number;
+  /** The driver's last insert id of a multi-row INSERT is its last row's (SQLite), not its first's (MySQL). */
+  lastrowidIsLastOfMany: boolean;
+  /**
+   * At READ COMMITTED and below a plain read may run before BEGIN is sent (the engine's deferred
+   * BEGIN, engine/connection.ts): each statement reads its own snapshot there.
+   */
+  plainReadsOutsideTransaction: boolean;
   [flag: string]: boolean | number;
 }
 
@@ -147,14 +156,14 @@ export abstract class Dialect implements CompilerDialect, TypeDialect {
   }
 
   // ---- transactions: the SQL each database wants ----
-  async doBegin(conn: DriverConnection): Promise<void> {
-    await conn.run("BEGIN");
+  doBegin(conn: DriverConnection): Promise<void> {
+    return conn.run("BEGIN");
   }
-  async doCommit(conn: DriverConnection): Promise<void> {
-    await conn.run("COMMIT");
+  doCommit(conn: DriverConnection): Promise<void> {
+    return conn.run("COMMIT");
   }
-  async doRollback(conn: DriverConnection): Promise<void> {
-    await conn.run("ROLLBACK");
+  doRollback(conn: DriverConnection): Promise<void> {
+    return conn.run("ROLLBACK");
   }
   async doSavepoint(conn: DriverConnection, name: string): Promise<void> {
     await conn.run("SAVEPOINT " + this.quoteIdentifier(name));

@@ -51,6 +51,10 @@ export class MysqlDialect extends Dialect {
     postfetchLastrowid: true,
     supportsCheckConstraints: true,
     maxIdentifierLength: 64,
+    // Values are inlined by the driver (text protocol); pages stay well under max_allowed_packet.
+    maxBindParameters: 65535,
+    lastrowidIsLastOfMany: false,
+    plainReadsOutsideTransaction: true,
   };
   readonly typeCompiler = new MysqlTypeCompiler("mysql");
   readonly StatementCompiler = MysqlCompiler;

@@ -10,6 +10,7 @@ import type {
   LikeExpression,
 } from "../../sql/elements.js";
 import type { OnConflictDoNothing, OnConflictDoUpdate } from "../../sql/upsert.js";
+import type { Insert } from "../../sql/dml.js";
 import type { DateTimeType, TimeType } from "../../sql/types/generic.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
 
@@ -35,9 +36,12 @@ const BIND_CASTS: Record<string, (t: TypeEngine<any>) => string> = {
   time: (t) => ((t as TimeType).timezone ? "TIME WITH TIME ZONE" : "TIME WITHOUT TIME ZONE"),
 };
 
+/** `$1`, `$2`, … */
+const dollarNumbered = (index: number): string => "$" + (index + 1);
+
 export class PostgresCompiler extends SqlCompiler {
-  override placeholder(index: number): string {
-    return "$" + (index + 1);
+  override placeholderRenderer(): (index: number) => string {
+    return dollarNumbered;
   }
   protected override bindCast(b: BindParameter<any>): string {
     const cast = BIND_CASTS[b.type.kind];
@@ -64,6 +68,10 @@ export class PostgresCompiler extends SqlCompiler {
   /** EXTRACT gives NUMERIC on PostgreSQL 14+; the construct is an integer. */
   override visitExtract(e: Extract): string {
     return "CAST(" + super.visitExtract(e) + " AS INTEGER)";
+  }
+  /** ON CONFLICT DO UPDATE can't touch one row twice in one statement: such executemanys run row by row. */
+  protected override manyValuesAllowed(ins: Insert<any, any>): boolean {
+    return ins._state.onConflict?.kind !== "on_conflict_do_update";
   }
   override visitOnConflictDoNothing(c: OnConflictDoNothing): string {
     return this.renderOnConflictDoNothing(c);

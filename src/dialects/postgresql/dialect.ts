@@ -48,6 +48,10 @@ export class PostgresDialect extends Dialect {
     postfetchLastrowid: false,
     supportsCheckConstraints: true,
     maxIdentifierLength: 63,
+    // The wire protocol counts parameters in 16 bits.
+    maxBindParameters: 65535,
+    lastrowidIsLastOfMany: false,
+    plainReadsOutsideTransaction: true,
   };
   readonly typeCompiler = new PostgresTypeCompiler("postgresql");
   readonly StatementCompiler = PostgresCompiler;

@@ -51,6 +51,11 @@ export class SqliteDialect extends Dialect {
     postfetchLastrowid: true,
     supportsCheckConstraints: true,
     maxIdentifierLength: 1024,
+    // SQLITE_MAX_VARIABLE_NUMBER since 3.32 (better-sqlite3 bundles a newer SQLite).
+    maxBindParameters: 32766,
+    lastrowidIsLastOfMany: true,
+    // Serializable only, and its BEGIN costs no round trip: BEGIN is never deferred.
+    plainReadsOutsideTransaction: false,
   };
   readonly typeCompiler = new SqliteTypeCompiler("sqlite");
   readonly StatementCompiler = SqliteCompiler;

@@ -30,6 +30,7 @@ import {
   type DriverResult,
 } from "../base/driver.js";
 import { ArgumentError } from "../../util/errors.js";
+import { keepShapes } from "../../util/shapes.js";
 
 /** The slice of better-sqlite3's API this file uses (its types are a dev dependency only). */
 interface SqliteStatement {
@@ -78,6 +79,9 @@ class ReaderResult implements DriverResult {
     return (this.names ??= this.stmt.columns().map((c) => c.name));
   }
 }
+
+// A sample keeps the class's hidden class alive across major GCs (util/shapes.ts).
+keepShapes(new ReaderResult([], null as never));
 
 export class SqliteDriverConnection implements DriverConnection {
   autocommit = false;

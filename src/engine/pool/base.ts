@@ -42,6 +42,8 @@ export interface PoolOptions {
   poolUseLifo?: boolean;
   /** Called at checkin; the engine rolls back an open transaction here. */
   reset?: ResetFunction;
+  /** Whether `reset` has anything to do for a returned connection (default: always called). */
+  resetNeeded?: (record: PooledConnection) => boolean;
   /** The pre-ping (the engine's fires `handleError`); default: the dialect's `doPing`. */
   ping?: PingFunction;
   /** The dialect, for the listeners' DB-API handles (commit/rollback) and the default ping. */
@@ -116,18 +118,49 @@ export abstract class Pool {
   /** Hands out a working connection: reconnected if stale, pinged if `poolPrePing`, after the checkout listeners. */
   async checkout(): Promise<PooledConnection> {
     const record = await this.acquire();
-    try {
-      await this.prepare(record);
-    } catch (err) {
-      await this.checkinFailed(record, err);
-      throw err;
+    if (this.ready(record)) {
+      record.fresh = false;
+    } else {
+      try {
+        await this.prepare(record);
+      } catch (err) {
+        await this.checkinFailed(record, err);
+        throw err;
+      }
     }
-    this.log.debug(`Connection ${describeDriver(record.driver)} checked out from pool`);
+    if (this.log.debugEnabled)
+      this.log.debug(`Connection ${describeDriver(record.driver)} checked out from pool`);
     return record;
   }
 
+  /** True when `prepare` would have nothing to do: no reconnect, no pre-ping, no checkout listeners. */
+  private ready(record: PooledConnection): boolean {
+    return (
+      !record.invalidated &&
+      !this.prePing &&
+      !record.driver.broken &&
+      this.recycle < 0 &&
+      this.invalidateStamp <= record.startStamp &&
+      !this.dispatch.has("checkout")
+    );
+  }
+
   /** Takes a connection back: reset (rollback), `checkin` event, then back into the pool. */
-  async checkin(record: PooledConnection): Promise<void> {
+  checkin(record: PooledConnection): Promise<void> {
+    // The common case: nothing to reset, nobody listening.
+    if (
+      !record.invalidated &&
+      !record.driver.broken &&
+      !this.log.debugEnabled &&
+      this.options.resetNeeded?.(record) === false &&
+      !this.dispatch.has("reset") &&
+      !this.dispatch.has("checkin")
+    )
+      return this.release(record);
+    return this.checkinFully(record);
+  }
+
+  private async checkinFully(record: PooledConnection): Promise<void> {
     let failure: { error: unknown } | null = null;
     if (!record.invalidated) {
       this.log.debug(`Connection ${describeDriver(record.driver)} being returned to pool`);
@@ -156,7 +189,6 @@ export abstract class Pool {
   }
 
   private async resetForReturn(record: PooledConnection): Promise<void> {
-    const name = describeDriver(record.driver);
     try {
       if (this.dispatch.has("reset")) {
         await this.dispatch.fire("reset", record.dbapiConnection, record, {
@@ -164,16 +196,19 @@ export abstract class Pool {
           terminateOnly: false,
         });
       }
-      this.log.debug(
-        record.transactionOpen
-          ? `Connection ${name} rollback-on-return`
-          : `Connection ${name} reset, transaction already reset`,
-      );
+      if (this.log.debugEnabled)
+        this.log.debug(
+          record.transactionOpen
+            ? `Connection ${describeDriver(record.driver)} rollback-on-return`
+            : `Connection ${describeDriver(record.driver)} reset, transaction already reset`,
+        );
       if (this.reset) await this.reset(record);
       if (record.driver.broken)
         throw new DisconnectionError("The database connection was lost while being reset.");
     } catch (err) {
-      this.log.info(`Exception during reset of connection ${name}; invalidating it (${describeReason(err)})`);
+      this.log.info(
+        `Exception during reset of connection ${describeDriver(record.driver)}; invalidating it (${describeReason(err)})`,
+      );
       await this.invalidateQuietly(record, err);
     }
   }

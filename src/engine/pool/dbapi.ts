@@ -25,6 +25,8 @@ export class DbapiConnection {
     /** The Athanor driver seam object this handle runs on. */
     readonly driver: DriverConnection,
     private readonly dialect: Dialect | null,
+    /** Told before each statement runs here (the engine then no longer trusts what it knew of the session). */
+    private readonly onSql: (() => void) | null = null,
   ) {}
 
   /** The driver's own connection object: a `pg.Client`, a mysql2 connection, a better-sqlite3 Database. */
@@ -62,6 +64,7 @@ export class DbapiConnection {
     sql: string | null,
     params: unknown,
   ): Promise<T> {
+    this.onSql?.();
     try {
       return await fn(this.driver);
     } catch (err) {

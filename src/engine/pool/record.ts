@@ -3,6 +3,7 @@
  * with the `_ConnectionFairy` proxy merged in). The record outlives its driver connection: when
  * that is invalidated or recycled, the next checkout opens a new one in the same record.
  */
+import type { IsolationLevel } from "../../dialects/base/dialect.js";
 import type { DriverConnection } from "../../dialects/base/driver.js";
 import { DbapiConnection } from "./dbapi.js";
 import type { Pool } from "./base.js";
@@ -55,6 +56,12 @@ export class PooledConnection {
   transactionOpen = false;
   /** @internal The engine changed the isolation level (reset restores it). */
   isolationChanged = false;
+  /**
+   * @internal The session's isolation level as the engine knows it: undefined, the engine's
+   * own (configured or read at connect); a level the engine set here; null, unknown (SQL the
+   * engine can't see into ran on this connection).
+   */
+  sessionIsolation: IsolationLevel | null | undefined = undefined;
   private handle: DbapiConnection | null = null;
 
   constructor(
@@ -71,7 +78,9 @@ export class PooledConnection {
   /** The DB-API-like handle on the current driver connection (what listeners receive). */
   get dbapiConnection(): DbapiConnection {
     if (this.handle === null || this.handle.driver !== this.driver)
-      this.handle = new DbapiConnection(this.driver, this.pool.dialect);
+      this.handle = new DbapiConnection(this.driver, this.pool.dialect, () => {
+        this.sessionIsolation = null;
+      });
     return this.handle;
   }
   /** The driver's own connection object (SQLAlchemy: `driver_connection`). */
@@ -100,6 +109,7 @@ export class PooledConnection {
     this.fresh = true;
     this.transactionOpen = false;
     this.isolationChanged = false;
+    this.sessionIsolation = undefined;
     for (const k of Object.keys(this.info)) delete this.info[k];
   }
 
