@@ -69,10 +69,14 @@ export class PendingRollbackError extends InvalidRequestError {
  * (SQLAlchemy raises `MissingGreenlet` there), so this names the awaitable way instead.
  */
 export class UnloadedAttributeError extends InvalidRequestError {
-  constructor(className: string, key: string, reason: string, detached: boolean) {
+  /** `deferred`: the query left the column out (`defer`, `loadOnly`, `mappedColumn(…, { deferred: true })`). */
+  constructor(className: string, key: string, reason: string, detached: boolean, deferred = false) {
     const fix = detached
       ? `The object is detached from its Session: load it again, or merge() it into a Session and refresh it.`
-      : `Load it first: \`await session.refresh(obj)\`, or \`await awaitableAttrs(obj).${key}\`.`;
+      : deferred
+        ? `Load it with the query, \`select(${className}).options(undefer(${className}.${key}))\`, ` +
+          `or afterwards: \`await session.refresh(obj, ["${key}"])\`.`
+        : `Load it first: \`await session.refresh(obj)\`, or \`await awaitableAttrs(obj).${key}\`.`;
     super(`${className}.${key} is not loaded: ${reason}. ${fix}`, "ATH-ORM-UNLOADED");
   }
 }

@@ -41,11 +41,14 @@ export {
   type ModelOptions,
   type ModelRow,
   type ModelInit,
+  type ModelAttributes,
   type ModelStatics,
   type MappedClass,
 } from "./mapping/declarative.js";
 export {
   mappedColumn,
+  type MappedColumn,
+  type ForeignKeyed,
   type MappedColumnOptions,
   type MappedValueOf,
   type MappedOptionalOf,
@@ -72,6 +75,43 @@ export type { BulkOptions } from "./session/bulk.js";
 export type { DependencyProcessor, FlushContext } from "./session/unit-of-work.js";
 export { awaitableAttrs, type AwaitableAttrs } from "./session/awaitable-attrs.js";
 export { OrmResult } from "./loading/result.js";
+export {
+  defer,
+  undefer,
+  loadOnly,
+  selectinload,
+  joinedload,
+  subqueryload,
+  lazyload,
+  noload,
+  raiseload,
+  containsEager,
+  defaultload,
+  Load,
+  LoaderOption,
+  LoadElement,
+} from "./loading/options.js";
+export {
+  LoadPath,
+  PROPERTY_OF,
+  resolvePathElement,
+  type HasMapperProperty,
+  type PathElement,
+} from "./loading/path.js";
+export {
+  QueryCompileContext,
+  EntityLoad,
+  type JoinEntitySpec,
+  type EagerJoin,
+  type RowInfo,
+  type RowProcessor,
+  type LinkProcessor,
+  type PostLoadWork,
+  type LoadContext,
+} from "./loading/query-context.js";
+export { nestForEagerJoins, type EagerParts } from "./loading/eager-nesting.js";
+export { replaceColumns, fromReplacer, type ColumnReplacer } from "./loading/clause-adapter.js";
+export { ORM_PLUGIN, type CompiledOrmSelect, type LoadPlan } from "./loading/compile-state.js";
 export type { LoadByIdentityOptions } from "./loading/load-by-identity.js";
 export {
   inspect,

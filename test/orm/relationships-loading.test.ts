@@ -287,7 +287,7 @@ ormSuite("relationships: loading and memory", Base.metadata, (ctx) => {
   test("noload reads empty; raise names its configuration", async () => {
     await using s = session();
     const m = (await s.get(Member, 1))!;
-    expect([...inspect(m).unloaded].sort()).toEqual(["drafts", "posts", "secrets"]);
+    expect([...inspect(m).unloaded].sort()).toEqual(["posts", "secrets"]); // noload set drafts empty at load
     expect(m.drafts).toEqual([]);
     expect(() => m.secrets).toThrow(/Member\.secrets is not loaded: it is configured with lazy: "raise"/);
   });
@@ -388,7 +388,8 @@ ormSuite("relationships: loading and memory", Base.metadata, (ctx) => {
     m1!.posts = kept;
     expect(post.author).toBeNull();
     expect(m1!.posts).toBeInstanceOf(InstrumentedList);
-    // Many-to-many: both sides.
+    expect(s.isModified(post)).toBe(true);
+    // Many-to-many: both sides (get() autoflushes the changes above first).
     const go = (await s.get(Club, 2))!;
     await s.load(go, "members");
     m2!.clubs.push(go);
@@ -399,7 +400,7 @@ ormSuite("relationships: loading and memory", Base.metadata, (ctx) => {
     expect(() => m1!.posts.push(go as never)).toThrow(/Member\.posts takes Post instances; got a Club/);
     expect(m1!.posts.length).toBe(kept.length);
     expect(() => (post.author = go as never)).toThrow(/Post\.author takes Member instances/);
-    expect(s.isModified(post)).toBe(true);
+    expect(s.isModified(post)).toBe(false);
   });
 
   test("objects related to one in a Session join it (save-update cascade)", async () => {
@@ -416,5 +417,19 @@ ormSuite("relationships: loading and memory", Base.metadata, (ctx) => {
     s.add(q);
     expect(s.contains(n)).toBe(true);
     s.expungeAll();
+  });
+
+  test("Model.create takes relationships; the flush fills the foreign key", async () => {
+    await using s = session();
+    const m = (await s.get(Member, 4))!;
+    const p = Post.create({ id: 7000, body: "created", author: m });
+    expect(p.author).toBe(m);
+    s.add(p);
+    await s.flush();
+    expect(p.authorId).toBe(4);
+    const row = (await s.execute(select(Post.authorId).where(Post.id.eq(7000)))).one();
+    expect(row).toEqual({ authorId: 4 });
+    await s.rollback();
+    expect(() => Post.create({ bogus: 1 } as never)).toThrow(/'bogus' is not a mapped attribute of Post/);
   });
 });

@@ -77,6 +77,16 @@ describe("relationship types", () => {
     expectTypeOf(u.feed.count()).toEqualTypeOf<Promise<number>>();
   });
 
+  test("constructors leave foreign keys optional; create() takes relationships", () => {
+    expectTypeOf(new Order({})).toEqualTypeOf<Order>();
+    expectTypeOf(Order.create({ user: u })).toEqualTypeOf<Order>();
+    expectTypeOf(User.create({ name_: "x", orders: [Order.create({})] })).toEqualTypeOf<User>();
+    // @ts-expect-error not an attribute
+    Order.create({ usr: u });
+    // @ts-expect-error user takes a User
+    Order.create({ user: new Run({}) });
+  });
+
   test("relationship() infers its target from the thunk or the class", () => {
     expectTypeOf(relationship(() => Run)).toEqualTypeOf<Relationship<Run>>();
     expectTypeOf(relationship(Run)).toEqualTypeOf<Relationship<Run>>();

@@ -1,23 +1,20 @@
 /**
  * The ORM's statement plugin (SQLAlchemy: `ORMSelectCompileState`, registered with
  * `CompileState.plugin_for("orm", "select")`). `sql` keeps the items a SELECT was given
- * (`select(User, Order.id)`: the class User, whose table it selects); this plugin reads them
- * and says where each item's values sit in a result row, once per statement.
- *
- * An entity item selects its table's columns, which are its column properties in order, so an
- * instance's value array is a slice of the row (the row itself when it is the only item).
+ * (`select(User, Order.id)`: the class User, whose table it selects); this plugin compiles such
+ * a statement, once per statement object, into the Core statement that runs (columns chosen by
+ * the column loader options, eager joins added) and the LoadPlan saying where each item's
+ * values sit in a row and what more each row and batch needs (see `query-context.ts`).
  */
-import { ColumnElement, FromClause } from "../../sql/base.js";
 import { registerStatementPlugin, statementPluginFor, type StatementPlugin } from "../../sql/roles.js";
 import type { Select } from "../../sql/select.js";
 import type { Mapper } from "../mapping/mapper.js";
-import { mapperOf } from "../mapping/registry.js";
+import { assembleStatement } from "./eager-nesting.js";
+import type { LoadElement } from "./options.js";
+import type { LoadPath } from "./path.js";
+import { setupQuery, type EntityLoad, type ItemLoader } from "./query-context.js";
 
-/** Where one selected item's values sit in a row, and what it yields. */
-export type ItemLoader =
-  | { readonly kind: "entity"; readonly mapper: Mapper; readonly offset: number; readonly width: number }
-  | { readonly kind: "column"; readonly offset: number }
-  | { readonly kind: "from"; readonly offset: number; readonly keys: readonly string[] };
+export type { ItemLoader } from "./query-context.js";
 
 /** How rows of an ORM SELECT become tuples of instances and values. */
 export interface LoadPlan {
@@ -26,25 +23,47 @@ export interface LoadPlan {
   readonly width: number;
   /** The mappers whose instances rows yield. */
   readonly mappers: readonly Mapper[];
+  /** Every entity loaded (statement items first, then joined ones), in setup order. */
+  readonly entities: readonly EntityLoad[];
+  /** No entity needs more than its own columns: rows become instances on the fast path. */
+  readonly simple: boolean;
+  /** Results contain joined eager collections: fetching rows requires `unique()`. */
+  readonly requireUnique: boolean;
+}
+
+/** An ORM SELECT compiled: what runs, and how its rows load. */
+export interface CompiledOrmSelect {
+  /** The Core statement executed. */
+  readonly statement: Select<any, any>;
+  readonly plan: LoadPlan;
+  /** The loader option elements in effect; nested loads (`LoadContext.loadAt`) inherit them. */
+  readonly elements: readonly LoadElement[];
+  /** Nested loads compiled under these options, by statement and path. @internal */
+  readonly nested: WeakMap<object, Map<LoadPath, CompiledOrmSelect>>;
 }
 
 /** The ORM plugin; `sql` hands it statements whose items name "orm". */
 export interface OrmStatementPlugin extends StatementPlugin {
-  /** The load plan of an ORM SELECT (computed once per statement object). */
+  /** The statement to run and its load plan (computed once per statement object). */
+  compile(stmt: Select<any, any>): CompiledOrmSelect;
+  /** The load plan of an ORM SELECT. */
   loadPlan(stmt: Select<any, any>): LoadPlan;
 }
 
-const plans = new WeakMap<object, LoadPlan>();
+const compiled = new WeakMap<object, CompiledOrmSelect>();
 
 export const ORM_PLUGIN: OrmStatementPlugin = {
   name: "orm",
-  loadPlan(stmt) {
-    let plan = plans.get(stmt);
-    if (plan === undefined) {
-      plan = buildPlan(stmt);
-      plans.set(stmt, plan);
+  compile(stmt) {
+    let c = compiled.get(stmt);
+    if (c === undefined) {
+      c = compileOrmSelect(stmt, null, []);
+      compiled.set(stmt, c);
     }
-    return plan;
+    return c;
+  },
+  loadPlan(stmt) {
+    return this.compile(stmt).plan;
   },
 };
 
@@ -55,25 +74,61 @@ export function isOrmSelect(stmt: unknown): stmt is Select<any, any> {
   return statementPluginFor(stmt) === ORM_PLUGIN && (stmt as { kind?: string }).kind === "select";
 }
 
-function buildPlan(stmt: Select<any, any>): LoadPlan {
-  const raw = stmt._s.rawItems ?? stmt._s.items;
-  const items: ItemLoader[] = [];
-  const mappers: Mapper[] = [];
-  let offset = 0;
-  stmt._s.items.forEach((item, i) => {
-    const mapper = mapperOf(raw[i]);
-    if (mapper !== null && item instanceof FromClause) {
-      const width = item.columns.length;
-      items.push({ kind: "entity", mapper, offset, width });
-      if (!mappers.includes(mapper)) mappers.push(mapper);
-      offset += width;
-    } else if (item instanceof FromClause) {
-      items.push({ kind: "from", offset, keys: item.columns.map((c) => c.key) });
-      offset += item.columns.length;
-    } else if (item instanceof ColumnElement) {
-      items.push({ kind: "column", offset });
-      offset += 1;
-    }
-  });
-  return { items, width: offset, mappers };
+/**
+ * Compiles an ORM SELECT. `path`: where its entity of `path.mapper` is loaded (a nested load);
+ * `inherited`: the option elements of the statement it is nested in.
+ */
+export function compileOrmSelect(
+  stmt: Select<any, any>,
+  path: LoadPath | null,
+  inherited: readonly LoadElement[],
+): CompiledOrmSelect {
+  const { ctx, items, mappers } = setupQuery(stmt, path, inherited);
+  const unchanged =
+    ctx.extraColumns.length === 0 &&
+    ctx.joins.length === 0 &&
+    ctx.eagerOrderBy.length === 0 &&
+    ctx.items.length === stmt._s.items.length &&
+    ctx.items.every((it, i) => it === stmt._s.items[i]);
+  const statement = unchanged
+    ? stmt
+    : assembleStatement(stmt, ctx.items, {
+        extraColumns: ctx.extraColumns,
+        joins: ctx.joins,
+        orderBy: ctx.eagerOrderBy,
+        collection: ctx.collectionJoined,
+      });
+  const entities = ctx.entities;
+  return {
+    statement,
+    plan: {
+      items,
+      width: ctx.width,
+      mappers,
+      entities,
+      simple: entities.every((e) => e.simple),
+      requireUnique: ctx.uniqueRequired,
+    },
+    elements: ctx.elements,
+    nested: new WeakMap(),
+  };
+}
+
+/** A statement compiled as a nested load at `path` under the options of `root` (cached in it). */
+export function compileNested(
+  root: CompiledOrmSelect,
+  stmt: Select<any, any>,
+  path: LoadPath,
+): CompiledOrmSelect {
+  let byPath = root.nested.get(stmt);
+  if (byPath === undefined) {
+    byPath = new Map();
+    root.nested.set(stmt, byPath);
+  }
+  let c = byPath.get(path);
+  if (c === undefined) {
+    c = compileOrmSelect(stmt, path, root.elements);
+    byPath.set(path, c);
+  }
+  return c;
 }

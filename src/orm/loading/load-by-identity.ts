@@ -1,15 +1,18 @@
 /**
  * Loading one row by primary key (SQLAlchemy: `loading.load_on_pk_identity`), for `get()`,
- * `refresh()` and expired objects. The statement is built once per mapper with bound
- * parameters (`pk = :w0`), so each call reuses its compiled form without rebuilding anything.
+ * `refresh()` and expired objects. The ORM statement (`select(User).where(pk = :w0)`) is built
+ * once per mapper and shape, and compiled once (ORM plugin, then engine cache), so each call
+ * only binds the key; default eager strategies of relationships apply as in any query.
  */
 import type { Connection } from "../../engine/connection.js";
-import type { ForUpdateOptions } from "../../sql/select.js";
-import { select } from "../../sql/select.js";
+import type { ExecutableOption, ForUpdateOptions } from "../../sql/select.js";
+import { select, type Select } from "../../sql/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { cachedStatement, pkCriterion } from "../session/persistence-common.js";
-import { instanceFor, type LoadingSession } from "./loading.js";
+import { ORM_PLUGIN } from "./compile-state.js";
+import { instanceFor, loadEntity, LoadRun, loadRows, type LoadingSession } from "./loading.js";
+import { OnlyLoadOption, undefer } from "./options.js";
 
 export interface LoadByIdentityOptions {
   /** Overwrite the attributes of an instance already in the Session (refresh). */
@@ -18,24 +21,51 @@ export interface LoadByIdentityOptions {
   forUpdate?: boolean | ForUpdateOptions;
 }
 
-/** The row's values for primary key values, or null when there is no such row. */
-export async function selectByIdentity(
-  conn: Connection,
+/** `select(Cls).where(pk = :w0 …)` with `options`, cached per mapper under `key` (and lock). */
+function identityStatement(
   mapper: Mapper,
-  pkValues: readonly unknown[],
   forUpdate: boolean | ForUpdateOptions | undefined,
-): Promise<unknown[] | null> {
+  key: string,
+  options: readonly ExecutableOption[],
+): Select<any, any> {
   const lock = forUpdate === true ? {} : forUpdate || null;
-  const key =
-    lock === null ? "get" : `get|lock|${JSON.stringify(lock, (k, v) => (k === "of" ? undefined : v))}`;
-  let stmt = cachedStatement(mapper, key, () => {
-    const s = select(mapper.table).where(pkCriterion(mapper));
+  const cacheKey =
+    lock === null ? key : `${key}|lock|${JSON.stringify(lock, (k, v) => (k === "of" ? undefined : v))}`;
+  let stmt = cachedStatement(mapper, cacheKey, () => {
+    const s = (select(mapper.class_ as never) as Select<any, any>)
+      .where(pkCriterion(mapper))
+      .options(...options);
     return lock === null ? s : s.forUpdate(lock);
   });
   if (lock !== null && lock.of !== undefined) stmt = stmt.forUpdate(lock);
+  return stmt;
+}
+
+/** Runs an identity statement; the instance, or null when there is no such row. */
+async function loadOne(
+  session: LoadingSession,
+  conn: Connection,
+  stmt: Select<any, any>,
+  pkValues: readonly unknown[],
+  populateExisting: boolean,
+): Promise<object | null> {
+  const compiled = ORM_PLUGIN.compile(stmt);
   const params: Record<string, unknown> = {};
-  pkValues.forEach((v, j) => (params["w" + j] = v));
-  return (await conn.execute(stmt, params)).tuples().first();
+  for (let j = 0; j < pkValues.length; j++) params["w" + j] = pkValues[j];
+  const result = await conn.execute(compiled.statement, params);
+  const plan = compiled.plan;
+  const item = plan.items[0]!;
+  if (plan.simple && item.kind === "entity") {
+    const row = result.tuples().first();
+    if (row === null) return null;
+    const e = item.entity;
+    const idmap = session.identityMap.forMapper(e.mapper);
+    // The row is the entity's whole value array unless some columns are deferred.
+    if (e.indexes === null) return instanceFor(session, e.mapper, idmap, row, populateExisting);
+    return loadEntity(session, e, idmap, row, populateExisting, { populated: false })?.obj ?? null;
+  }
+  const rows = await loadRows(new LoadRun(session, conn, compiled, populateExisting), result.tuples().all());
+  return (rows[0]?.[0] as object | null | undefined) ?? null;
 }
 
 /** The instance for primary key values, loaded or refreshed from the database; null when the row is gone. */
@@ -46,18 +76,15 @@ export async function loadByIdentity(
   pkValues: readonly unknown[],
   options: LoadByIdentityOptions = {},
 ): Promise<object | null> {
-  const row = await selectByIdentity(conn, mapper, pkValues, options.forUpdate);
-  if (row === null) return null;
-  return instanceFor(
-    session,
-    mapper,
-    session.identityMap.forMapper(mapper),
-    row,
-    options.populateExisting ?? false,
-  );
+  const stmt = identityStatement(mapper, options.forUpdate, "get", []);
+  return loadOne(session, conn, stmt, pkValues, options.populateExisting ?? false);
 }
 
-/** Reloads some attributes (or all) of a persistent instance; false when its row is gone. */
+/**
+ * Reloads some column attributes (`indexes`) or all of a persistent instance; false when its
+ * row is gone. "All" is what a query loads by default, plus the deferred columns the object
+ * has loaded (SQLAlchemy: `Session.refresh`, `only_load_props`).
+ */
 export async function refreshState(
   conn: Connection,
   state: InstanceState,
@@ -65,22 +92,23 @@ export async function refreshState(
   forUpdate?: boolean | ForUpdateOptions,
 ): Promise<boolean> {
   const mapper = state.mapper;
-  const row = await selectByIdentity(
-    conn,
-    mapper,
-    mapper.pkProps.map((p) => state.values[p.index]),
-    forUpdate,
-  );
-  if (row === null) return false;
+  let key = "get";
+  let options: ExecutableOption[] = [];
   if (indexes === null) {
-    state.values = row;
-    state.committed = null;
-  } else {
-    for (const i of indexes) {
-      state.values[i] = row[i];
-      state.committed?.delete(i);
+    const loadedDeferred = mapper.columnProps.filter(
+      (p) => p.deferred && state.values[p.index] !== undefined,
+    );
+    if (loadedDeferred.length > 0) {
+      key = "refresh|" + loadedDeferred.map((p) => p.index).join(",");
+      options = [undefer(...loadedDeferred)];
     }
+  } else {
+    const sorted = [...new Set(indexes)].sort((a, b) => a - b);
+    key = "only|" + sorted.join(",");
+    options = [new OnlyLoadOption(mapper, new Set(sorted.map((i) => mapper.columnProps[i]!)))];
   }
-  if (!state.hasUnloaded()) state.unloadedReason = null;
-  return true;
+  const stmt = identityStatement(mapper, forUpdate, key, options);
+  const pk = mapper.pkProps.map((p) => state.values[p.index]);
+  const session = state.session as unknown as LoadingSession;
+  return (await loadOne(session, conn, stmt, pk, true)) !== null;
 }

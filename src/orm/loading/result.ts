@@ -4,18 +4,45 @@
  * (`Row[tuple[User, int]]`); `scalars()` gives the first item of each row (`User[]` for
  * `select(User)`). The fetch methods are the Core result's (`all`, `first`, `one`, `oneOrNone`,
  * `unique`, `partitions`, iteration); `unique()` compares instances by identity.
+ *
+ * A result with joined eager-loaded collections repeats each parent once per member; fetching
+ * its rows without `unique()` raises, as SQLAlchemy 2.0 does.
  */
 import { RowBuffer, ScalarResult, TupleResult } from "../../engine/result.js";
+import { InvalidRequestError } from "../../util/errors.js";
 import { objectId } from "../../sql/cache-key.js";
+
+/** The unique() strategy of results that require unique(): refuses the first row fetched. */
+function requireUnique(): never {
+  throw new InvalidRequestError(
+    "The unique() method must be invoked on this Result, as it contains results that include joined eager loads " +
+      "against collections. Call result.unique().all() (or result.scalars().unique().all()).",
+    "ATH-ORM-UNIQUE-REQUIRED",
+  );
+}
 
 /** Rows of an ORM SELECT. */
 export class OrmResult<Row extends unknown[], Scalar = Row[0]> extends TupleResult<Row> {
+  private uniqued = false;
   /** @internal */
   constructor(
     buffer: RowBuffer,
     private readonly rowKeys: readonly string[],
+    private readonly uniqueRequired = false,
   ) {
     super(buffer, (raw) => raw as Row, rowIdentity);
+    if (uniqueRequired) super.unique(requireUnique);
+  }
+
+  /** Drops repeated rows (instances compare by identity); required with joined eager collections. */
+  override unique(strategy?: (row: Row) => unknown): this {
+    this.uniqued = true;
+    return super.unique(strategy);
+  }
+  /** The first row or null (allowed without unique(), as in SQLAlchemy: its collections are complete). */
+  override first(): Row | null {
+    if (this.uniqueRequired && !this.uniqued) this.unique();
+    return super.first();
   }
 
   /** Names of the row items: an entity's class name, a column's key. */
@@ -24,10 +51,12 @@ export class OrmResult<Row extends unknown[], Scalar = Row[0]> extends TupleResu
   }
   /** The first item of each remaining row (SQLAlchemy: `scalars()`): the instances, for `select(User)`. */
   scalars<T = Scalar>(index = 0): ScalarResult<T> {
-    return new ScalarResult<T>(
+    // As SQLAlchemy: the scalars view keeps the result's uniquing (or its requirement).
+    return new OrmScalarResult<T>(
       this.buffer,
       (raw) => raw[index] as T,
       (raw) => valueIdentity(raw[index]),
+      this.uniqued ? "uniqued" : this.uniqueRequired ? "required" : "no",
     );
   }
   /** The first item of the first row, or null; closes the result. */
@@ -46,6 +75,30 @@ export class OrmResult<Row extends unknown[], Scalar = Row[0]> extends TupleResu
   /** The rows as they are (they already are tuples). */
   tuples(): this {
     return this;
+  }
+}
+
+/** The `scalars()` of an ORM result. */
+class OrmScalarResult<T> extends ScalarResult<T> {
+  private required: boolean;
+  constructor(
+    buffer: RowBuffer,
+    make: (raw: unknown[]) => T,
+    identity: (raw: unknown[]) => unknown,
+    uniqueness: "uniqued" | "required" | "no",
+  ) {
+    super(buffer, make, identity);
+    this.required = uniqueness === "required";
+    if (uniqueness === "uniqued") super.unique();
+    else if (this.required) super.unique(requireUnique);
+  }
+  override unique(strategy?: (item: T) => unknown): this {
+    this.required = false;
+    return super.unique(strategy);
+  }
+  override first(): T | null {
+    if (this.required) this.unique();
+    return super.first();
   }
 }
 
@@ -78,6 +131,7 @@ function valueIdentity(v: unknown): unknown {
 export function ormResult<Row extends unknown[], Scalar>(
   rows: unknown[][],
   keys: readonly string[],
+  requireUnique = false,
 ): OrmResult<Row, Scalar> {
-  return new OrmResult<Row, Scalar>(new RowBuffer(rows, true), keys);
+  return new OrmResult<Row, Scalar>(new RowBuffer(rows, true), keys, requireUnique);
 }

@@ -23,6 +23,7 @@ import type { Index } from "../../schema/indexes.js";
 import { Table, type BoundColumns, type ColumnSpec, type TableOptions } from "../../schema/table.js";
 import type { CLAUSE_ELEMENT, STATEMENT_PLUGIN } from "../../sql/roles.js";
 import { InstanceState, STATE } from "../state/instance-state.js";
+import type { ForeignKeyed } from "./columns.js";
 import type { Mapper, MapperOptions } from "./mapper.js";
 import { MAPPER, mapperOf, Registry, type RegistryOptions } from "./registry.js";
 
@@ -33,7 +34,13 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 /** The instance attributes of a model: each column's value type, by key. */
 export type ModelRow<C> = { -readonly [K in keyof C]: C[K] extends Column<infer T, any, any> ? T : never };
 type RequiredKeys<C, Auto> = Exclude<
-  { [K in keyof C]-?: C[K] extends { readonly __insertOptional?: false } ? K : never }[keyof C],
+  {
+    [K in keyof C]-?: C[K] extends { readonly __insertOptional?: false }
+      ? C[K] extends ForeignKeyed
+        ? never // a relationship may fill it at flush
+        : K
+      : never;
+  }[keyof C],
   Auto
 >;
 /**
@@ -60,6 +67,11 @@ export type ModelStatics<N extends string, C extends ColumnSpec> = {
   readonly __mapper__: Mapper;
   [CLAUSE_ELEMENT](): Table<N, BoundColumns<C>>;
   readonly [STATEMENT_PLUGIN]?: string;
+};
+
+/** The settable attributes of an instance type (for `Model.create`): every non-method property, optional. */
+export type ModelAttributes<T> = {
+  [K in keyof T as T[K] extends (...args: any) => any ? never : K]?: T[K];
 };
 
 /** Any mapped class whose instances are `T` (for generic code: `class Repository<T> { constructor(readonly model: MappedClass<T>) {} }`). */
@@ -140,6 +152,17 @@ export abstract class DeclarativeRoot {
     Object.defineProperty(Model, "name", { value: `Model(${tablename})` });
     registry.createMapper(Model, table, mapperOptions as MapperOptions, Model.prototype);
     return Model as unknown as ModelClass<This, N, C, AutoKeys<O>>;
+  }
+
+  /**
+   * A new instance from any of its attributes, relationships included (SQLAlchemy:
+   * `Order(user=ann, items=[...])`). The constructor is typed from the columns alone (the model's
+   * relationships are declared after it); `create` is typed from the finished class, and every
+   * attribute is optional: required columns are checked at flush.
+   * @example const order = Order.create({ user: ann, items: [OrderItem.create({ product, quantity: 2 })] });
+   */
+  static create<T extends object>(this: new (...args: any) => T, init: ModelAttributes<T>): T {
+    return new this(init);
   }
 
   /** The loaded attribute values by key (unloaded ones are left out), for `JSON.stringify`. */

@@ -3,12 +3,15 @@
  * ColumnProperty) and the registry of loader strategies by key (SQLAlchemy:
  * `@RelationshipProperty.strategy_for(lazy="selectin")`).
  *
- * A mapper holds its properties by key. Column properties are the only kind so far; relationships
- * are MapperProperty subclasses too, each naming a loader strategy that is looked up here by key,
- * never through an `if (lazy === …)` chain.
+ * A mapper holds its properties by key: column properties, and relationships (MapperProperty
+ * subclasses too). Each names its default loader strategy, looked up here by key, never through
+ * an `if (lazy === …)` chain; loader options (`loading/options.ts`) name another per query.
  */
 import { ArgumentError } from "../../util/errors.js";
 import type { Column } from "../../schema/column.js";
+import type { EntityLoad, QueryCompileContext } from "../loading/query-context.js";
+import type { LoadElement } from "../loading/options.js";
+import { isDeferredColumn } from "./columns.js";
 import type { Mapper } from "./mapper.js";
 
 /** A validator: gets the value being assigned (in the constructor too) and returns the value to store. */
@@ -39,10 +42,18 @@ export abstract class MapperProperty {
   ) {}
 }
 
-/** An attribute holding one column's value. `index` is its slot in each instance's value array. */
+const propsByColumn = new WeakMap<Column<any, any, any>, ColumnProperty>();
+
+/**
+ * An attribute holding one column's value. `index` is its slot in each instance's value array.
+ * Its strategy is "column" (loaded with the entity), or "deferred" for a column declared
+ * `mappedColumn(…, { deferred: true })`; `defer()`/`undefer()`/`loadOnly()` choose per query.
+ */
 export class ColumnProperty extends MapperProperty {
   readonly kind = "column";
-  readonly strategyKey = "column";
+  readonly strategyKey: "column" | "deferred";
+  /** Not loaded unless a query option undefers it (SQLAlchemy: `deferred=True`). */
+  readonly deferred: boolean;
   /** Runs on assignment (constructor included); set when the class's validators are read. */
   validator: Validator | null = null;
   constructor(
@@ -53,15 +64,41 @@ export class ColumnProperty extends MapperProperty {
     readonly isPrimaryKey: boolean,
   ) {
     super(mapper, key);
+    this.deferred = isDeferredColumn(column);
+    this.strategyKey = this.deferred ? "deferred" : "column";
+    if (!propsByColumn.has(column)) propsByColumn.set(column, this);
   }
 }
 
+/** The column property mapping a table column (`User.email` is the column), or undefined. */
+export function columnPropertyOf(col: Column<any, any, any>): ColumnProperty | undefined {
+  return propsByColumn.get(col);
+}
+
 /**
- * How a property loads. Column properties load with the entity's row (their strategy does
- * nothing more); relationship loaders run after a batch of instances is built.
+ * How a property loads (SQLAlchemy: `LoaderStrategy`, `setup_query` + `create_row_processor`).
+ * Column properties are handled by the ORM's compile step itself ("column" selects the column,
+ * "deferred" leaves it out). Relationship loaders hook in with `setup`, which runs once when an
+ * ORM SELECT is compiled, for every entity loaded at some path whose property uses this
+ * strategy: it may join and select more columns, register row processors and post-load work
+ * (see `QueryCompileContext` in `loading/query-context.ts`).
  */
 export interface LoaderStrategy {
-  /** Runs once per loaded batch, after the instances are built (eager loaders issue their queries here). */
+  /**
+   * Compile time: `prop` of the entity loaded at `entity.path` uses this strategy. `element` is
+   * the loader option that chose it (with its `extra` arguments), or null for the default.
+   */
+  setup?(
+    ctx: QueryCompileContext,
+    entity: EntityLoad,
+    prop: MapperProperty,
+    element: LoadElement | null,
+  ): void;
+  /**
+   * Runs once per loaded batch, after its instances are built, with the states of the root
+   * entities of `prop`'s mapper (`context` is the Session). Superseded by `setup` +
+   * `ctx.addPostLoad` (which works at any depth); kept for strategies written against it.
+   */
   postLoad?(prop: MapperProperty, states: readonly unknown[], context: unknown): Promise<void>;
 }
 
@@ -84,5 +121,6 @@ export function loaderStrategy(key: string): LoaderStrategy {
   return s;
 }
 
-// Column attributes arrive with the entity's row.
+// Column attributes arrive with the entity's row, or not at all (the compile step chooses).
 registerLoaderStrategy("column", {});
+registerLoaderStrategy("deferred", {});

@@ -40,6 +40,7 @@ const RESERVED_STATIC = new Set([
   "metadata",
   "registry",
   "model",
+  "create",
   "c",
   "__table__",
   "__mapper__",

@@ -11,8 +11,9 @@
  *   TypeScript an attribute read can't wait for one, so the mistake is caught instead.
  *
  * Writing records the value before the first change (the flush's history), keeps the other side
- * of `backPopulates` in step in memory, and adds new related objects to the parent's Session
- * (save-update cascade), as SQLAlchemy's attribute events do.
+ * of `backPopulates` in step in memory, adds new related objects to the parent's Session
+ * (save-update cascade), and flags objects joining or leaving a delete-orphan relationship
+ * (`parent-flags.ts`), as SQLAlchemy's attribute events do.
  */
 import { AttributeValueError, UnloadedRelationshipError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -27,6 +28,7 @@ import {
   removeQuietly,
   type CollectionOwner,
 } from "./collections.js";
+import { setHasParent, tracksParents } from "./parent-flags.js";
 import type { RelationshipProperty } from "./property.js";
 import { isWriteOnlyCollection, makeWriteOnly } from "./write-only.js";
 
@@ -142,6 +144,16 @@ export function setRelated(obj: object, prop: RelationshipProperty, value: unkno
   if (rev !== null) {
     if (old !== undefined && old !== null) unlinkReverse(old as object, rev, s.obj);
     if (value !== null) linkReverse(value as object, rev, s.obj);
+    // This object has (or lost) its parent through the other side, loaded or not.
+    if (tracksParents(rev)) {
+      if (value === null && old !== undefined && old !== null)
+        detachedFrom(stateOfObj(old as object, rev), rev, s.obj);
+      else setHasParent(s.obj, rev, value !== null);
+    }
+  }
+  if (tracksParents(prop)) {
+    if (old !== undefined && old !== null) detachedFrom(s, prop, old as object);
+    if (value !== null) setHasParent(value as object, prop, true);
   }
   if (value !== null) cascadeAttach(s, prop, value as object);
 }
@@ -150,6 +162,7 @@ export function setRelated(obj: object, prop: RelationshipProperty, value: unkno
 function appendedTo(s: InstanceState, prop: RelationshipProperty, child: unknown): void {
   const rev = prop.reverse;
   if (rev !== null) linkReverse(child as object, rev, s.obj);
+  if (tracksParents(prop)) setHasParent(child as object, prop, true);
   cascadeAttach(s, prop, child as object);
 }
 
@@ -157,6 +170,19 @@ function appendedTo(s: InstanceState, prop: RelationshipProperty, child: unknown
 function removedFrom(s: InstanceState, prop: RelationshipProperty, child: unknown): void {
   const rev = prop.reverse;
   if (rev !== null && child !== null && typeof child === "object") unlinkReverse(child, rev, s.obj);
+  if (tracksParents(prop) && child !== null && typeof child === "object") detachedFrom(s, prop, child);
+}
+
+/**
+ * delete-orphan: `child` left `prop` of `s`. A pending child leaves the Session at once (it
+ * would be an orphan row); a persistent one is deleted at flush (SQLAlchemy's cascade events).
+ */
+function detachedFrom(s: InstanceState, prop: RelationshipProperty, child: object): void {
+  setHasParent(child, prop, false);
+  const cs = (child as { [STATE]?: InstanceState })[STATE];
+  const session = s.session;
+  if (cs !== undefined && cs.key === null && session !== null && cs.session === session)
+    (session as unknown as { expunge(obj: object): void }).expunge(child);
 }
 
 /** The other side: `child.rev` now includes / is `parent`. */
@@ -164,6 +190,7 @@ function linkReverse(child: object, rev: RelationshipProperty, parent: object): 
   const cs = stateOfObj(child, rev);
   const cur = cs.related?.[rev.index];
   if (rev.writeOnly) return;
+  if (tracksParents(rev)) setHasParent(parent, rev, true);
   if (rev.uselist) {
     if (cur === undefined && !(cs.key === null || cs.newborn)) return; // not loaded: the flush has it from this side
     const list = cur === undefined ? (getRelated(child, rev) as unknown[]) : (cur as unknown[]);
@@ -175,6 +202,7 @@ function linkReverse(child: object, rev: RelationshipProperty, parent: object): 
   if (cur === parent) return;
   willChange(cs, rev);
   slots(cs)[rev.index] = parent;
+  if (tracksParents(rev) && cur !== undefined && cur !== null) setHasParent(cur as object, rev, false);
   // A one-to-many's child moves: take it out of its previous parent's loaded collection.
   if (cur !== undefined && cur !== null) {
     const back = rev.reverse;
@@ -185,12 +213,14 @@ function linkReverse(child: object, rev: RelationshipProperty, parent: object): 
         willChange(prevState, back);
         removeQuietly(list, child);
       }
+      if (tracksParents(back)) setHasParent(child, back, false);
     }
   }
 }
 
 /** The other side: `child.rev` no longer includes / is `parent`. */
 function unlinkReverse(child: object, rev: RelationshipProperty, parent: object): void {
+  if (tracksParents(rev)) setHasParent(parent, rev, false);
   const cs = stateOfObj(child, rev);
   const cur = cs.related?.[rev.index];
   if (cur === undefined || rev.writeOnly) return;

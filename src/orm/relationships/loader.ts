@@ -34,6 +34,10 @@ export interface LoadRelatedOptions {
   reload?: boolean;
   /** Adjusts each loading SELECT (loader options for the next level of a path). */
   adapt?: (stmt: Select<any, any>) => Select<any, any>;
+  /** Runs each loading SELECT (default: `session._loadRows`); eager loaders run it at their load path. */
+  run?: (stmt: Select<any, any>) => Promise<unknown[][]>;
+  /** The parents' keys as a subquery instead of an IN list of values (subqueryload). */
+  keySource?: Select<any, any>;
 }
 
 /** Loads `prop` on every state that lacks it; returns the number of SELECTs run. */
@@ -45,19 +49,33 @@ export async function loadRelated(
 ): Promise<number> {
   const parentIdx = prop.parentKeyIndexes;
   const direction = prop.direction;
+  const uselist = prop.uselist;
+  const single = parentIdx.length === 1 ? parentIdx[0]! : -1;
+  const fromIdentityMap = direction === "manyToOne" && !options.reload && prop.remoteIsTargetPk;
+  const target = prop.target;
   const byKey = new Map<IdentityKey, InstanceState[]>();
   const keyValues = new Map<IdentityKey, unknown[]>();
   for (const s of states) {
-    if (s.key === null || (!options.reload && peekRelated(s, prop) !== undefined)) continue;
-    const vals = parentIdx.map((i) => s.values[i]);
-    if (vals.some((v) => v === null || v === undefined)) {
-      setCommittedRelated(s, prop, prop.uselist ? [] : null);
+    if (s.key === null || (!options.reload && s.related !== null && s.related[prop.index] !== undefined))
+      continue;
+    let vals: unknown[];
+    let missing = false;
+    if (single >= 0) {
+      const v = s.values[single];
+      vals = [v];
+      missing = v === null || v === undefined;
+    } else {
+      vals = parentIdx.map((i) => s.values[i]);
+      missing = vals.some((v) => v === null || v === undefined);
+    }
+    if (missing) {
+      setCommittedRelated(s, prop, uselist ? [] : null);
       continue;
     }
     const key = keyOf(vals);
-    if (direction === "manyToOne" && !options.reload && isTargetPk(prop)) {
+    if (fromIdentityMap) {
       // The identity map may hold it already: no SQL for that parent (SQLAlchemy does the same).
-      const found = session.identityMap.get(prop.target, prop.target.identityKeyOfPk(vals));
+      const found = session.identityMap.get(target, target.identityKeyOfPk(vals));
       if (found !== undefined && !found.deleted) {
         setCommittedRelated(s, prop, found.obj);
         continue;
@@ -75,27 +93,29 @@ export async function loadRelated(
   const found = new Map<IdentityKey, object[]>();
   const remote = prop.remoteKeyColumns;
   let statements = 0;
-  for (let i = 0; i < keys.length; i += IN_CHUNK) {
-    const chunk = keys.slice(i, i + IN_CHUNK).map((k) => keyValues.get(k)!);
-    let stmt = relatedSelect(prop, chunk);
+  const run = options.run ?? ((stmt: Select<any, any>) => session._loadRows(stmt));
+  const chunkSize = options.keySource !== undefined ? Infinity : IN_CHUNK;
+  for (let i = 0; i < keys.length; i += chunkSize) {
+    const chunk = keys.slice(i, i + chunkSize).map((k) => keyValues.get(k)!);
+    let stmt = relatedSelect(prop, options.keySource ?? chunk);
     if (options.adapt) stmt = options.adapt(stmt);
-    const rows = await session._loadRows(stmt);
+    const rows = await run(stmt);
     statements++;
+    const n = remote.length;
     for (const row of rows) {
       const child = row[0] as object | null;
       if (child === null) continue;
-      const k = keyOf(row.slice(1, 1 + remote.length));
+      const k = n === 1 ? keyOf1(row[1]) : keyOf(row.slice(1, 1 + n));
       const list = found.get(k);
-      if (list) {
-        if (!list.includes(child)) list.push(child);
-      } else found.set(k, [child]);
+      if (list === undefined) found.set(k, [child]);
+      else if (!uselist || list[list.length - 1] !== child) list.push(child);
     }
   }
   const rev = prop.reverse;
   for (const [k, parents] of byKey) {
     const children = found.get(k) ?? [];
     for (const s of parents) {
-      setCommittedRelated(s, prop, prop.uselist ? children : (children[0] ?? null));
+      setCommittedRelated(s, prop, uselist ? children : (children[0] ?? null));
       // The children's many-to-one back to this parent is known now too.
       if (rev !== null && !rev.uselist && direction === "oneToMany") {
         for (const c of children) {
@@ -108,28 +128,25 @@ export async function loadRelated(
   return statements;
 }
 
-/** The SELECT of the related rows for some parents' key values, with the remote key columns after the entity. */
-export function relatedSelect(prop: RelationshipProperty, keyValues: readonly unknown[][]): Select<any, any> {
-  const remote = prop.remoteKeyColumns;
-  let stmt = select(prop.target.class_ as never, ...(remote as readonly ColumnElement<any>[])) as Select<
-    any,
-    any
-  >;
+/**
+ * The SELECT of the related rows for some parents' key values (or a subquery of them), with
+ * the remote key columns after the entity.
+ */
+export function relatedSelect(
+  prop: RelationshipProperty,
+  keyValues: readonly unknown[][] | Select<any, any>,
+): Select<any, any> {
+  const remote = prop.remoteKeyColumns as readonly ColumnElement<any>[];
+  let stmt = select(prop.target.class_ as never, ...remote) as Select<any, any>;
   if (prop.secondary !== null) stmt = stmt.join(prop.secondary, prop.secondaryjoin!);
-  const crit =
-    remote.length === 1
-      ? remote[0]!.in(keyValues.map((v) => v[0]))
-      : tuple_(...(remote as readonly ColumnElement<any>[])).in(keyValues as unknown[][]);
+  const left = remote.length === 1 ? remote[0]! : tuple_(...remote);
+  let crit: ColumnElement<boolean>;
+  if (!Array.isArray(keyValues)) crit = left.in(keyValues as never);
+  else if (remote.length === 1) crit = remote[0]!.in(keyValues.map((v: unknown[]) => v[0]));
+  else crit = left.in(keyValues as unknown[][]);
   stmt = stmt.where(crit);
   if (prop.orderBy.length > 0) stmt = stmt.orderBy(...prop.orderBy);
   return stmt;
-}
-
-/** Whether a many-to-one's remote columns are its target's primary key, in order. */
-function isTargetPk(prop: RelationshipProperty): boolean {
-  const pk = prop.target.pkProps;
-  const remote = prop.remoteKeyColumns;
-  return pk.length === remote.length && pk.every((p, i) => p.column === remote[i]);
 }
 
 /** A Map key for key values (numbers and strings as such; the rest through the target's normaliser). */
@@ -141,6 +158,10 @@ function keyOf(vals: readonly unknown[]): IdentityKey {
   let k = "";
   for (const v of vals) k += norm(v) + "\u0001";
   return k;
+}
+
+function keyOf1(v: unknown): IdentityKey {
+  return typeof v === "number" || typeof v === "string" ? v : norm(v) + "\u0001";
 }
 
 function norm(v: unknown): string {

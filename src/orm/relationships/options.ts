@@ -61,6 +61,12 @@ export interface RelationshipOptions {
   singleParent?: boolean;
   /** With the "joined" strategy: INNER JOIN instead of LEFT OUTER JOIN. */
   innerjoin?: boolean;
+  /**
+   * Write this relationship's foreign key with a separate UPDATE after the rows are inserted
+   * (and clear it before they are deleted), to break a cycle of rows that reference each other:
+   * `User.favoriteOrder` when `Order.user` references the user (SQLAlchemy: `post_update`).
+   */
+  postUpdate?: boolean;
 }
 
 /** The cascade names SQLAlchemy knows. */

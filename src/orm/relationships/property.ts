@@ -131,23 +131,53 @@ export class RelationshipProperty extends MapperProperty {
    * one-to-many and many-to-many, the foreign key for many-to-one.
    */
   get parentKeyColumns(): readonly Column<any, any, any>[] {
-    const d = this.direction;
-    return this.syncPairs.map(([src, dest]) => (d === "manyToOne" ? dest : src));
+    return (this._keys ??= this.computeKeys()).parentColumns;
   }
   /** The target-side columns matched against parentKeyColumns (the secondary's for many-to-many). */
   get remoteKeyColumns(): readonly Column<any, any, any>[] {
-    const d = this.direction;
-    return this.syncPairs.map(([src, dest]) => (d === "manyToOne" ? src : dest));
+    return (this._keys ??= this.computeKeys()).remoteColumns;
   }
   /** Value indexes in the parent's value array of parentKeyColumns. */
   get parentKeyIndexes(): readonly number[] {
-    return this.parentKeyColumns.map((c) => columnIndex(this.mapper, c, this.where));
+    return (this._keys ??= this.computeKeys()).parentIndexes;
   }
   /** Many-to-one / one-to-many: value indexes in the target's value array of remoteKeyColumns. */
   get targetKeyIndexes(): readonly number[] {
-    if (this.direction === "manyToMany")
-      return this.secondarySyncPairs.map(([src]) => columnIndex(this.target, src, this.where));
-    return this.remoteKeyColumns.map((c) => columnIndex(this.target, c, this.where));
+    return (this._keys ??= this.computeKeys()).targetIndexes;
+  }
+  /** A many-to-one whose remote columns are its target's primary key, in order (identity map lookups work). */
+  get remoteIsTargetPk(): boolean {
+    return (this._keys ??= this.computeKeys()).remoteIsTargetPk;
+  }
+
+  private _keys: {
+    parentColumns: readonly Column<any, any, any>[];
+    remoteColumns: readonly Column<any, any, any>[];
+    parentIndexes: readonly number[];
+    targetIndexes: readonly number[];
+    remoteIsTargetPk: boolean;
+  } | null = null;
+
+  private computeKeys() {
+    const d = this.direction;
+    const pairs = this.syncPairs;
+    const parentColumns = pairs.map(([src, dest]) => (d === "manyToOne" ? dest : src));
+    const remoteColumns = pairs.map(([src, dest]) => (d === "manyToOne" ? src : dest));
+    const target = this.target;
+    const pk = target.pkProps;
+    return {
+      parentColumns,
+      remoteColumns,
+      parentIndexes: parentColumns.map((c) => columnIndex(this.mapper, c, this.where)),
+      targetIndexes:
+        d === "manyToMany"
+          ? this.secondarySyncPairs.map(([src]) => columnIndex(target, src, this.where))
+          : remoteColumns.map((c) => columnIndex(target, c, this.where)),
+      remoteIsTargetPk:
+        d === "manyToOne" &&
+        pk.length === remoteColumns.length &&
+        pk.every((p, i) => p.column === remoteColumns[i]),
+    };
   }
 
   /** Resolves the target and works out the join; idempotent. Errors name both classes. */

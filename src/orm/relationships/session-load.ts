@@ -5,8 +5,7 @@
  * attribute access; `AsyncAttrs.awaitable_attrs` runs one per object and attribute).
  */
 import { ArgumentError, InvalidRequestError } from "../../util/errors.js";
-import type { Mapper } from "../mapping/mapper.js";
-import { ColumnProperty, loaderStrategy } from "../mapping/properties.js";
+import { ColumnProperty } from "../mapping/properties.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { loadRelated, type RelatedLoadingSession } from "./loader.js";
 import { RelationshipProperty } from "./property.js";
@@ -45,17 +44,5 @@ export async function loadAttributes(
           await session.refresh(s.obj, [key]);
       }
     }
-  }
-}
-
-/** Runs the default eager loaders (lazy: "selectin", …) of a mapper's relationships for some states. */
-export async function runDefaultLoaders(
-  session: RelatedLoadingSession,
-  mapper: Mapper,
-  states: readonly InstanceState[],
-): Promise<void> {
-  for (const prop of mapper.relationships) {
-    const strategy = loaderStrategy(prop.strategyKey);
-    if (strategy.postLoad !== undefined) await strategy.postLoad(prop, states, session);
   }
 }

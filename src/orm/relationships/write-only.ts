@@ -18,6 +18,7 @@ import { func } from "../../sql/functions.js";
 import { AttributeValueError, DetachedInstanceError } from "../errors.js";
 import { mapperOfInstance } from "../mapping/registry.js";
 import { STATE, type InstanceState } from "../state/instance-state.js";
+import { setHasParent, tracksParents } from "./parent-flags.js";
 import type { RelationshipProperty } from "./property.js";
 
 /** What a dynamic collection needs of its Session to run its query. */
@@ -45,6 +46,7 @@ export class WriteOnlyCollection<T extends object> {
     const i = this._removed.indexOf(obj);
     if (i >= 0) this._removed.splice(i, 1);
     else if (!this._added.includes(obj)) this._added.push(obj);
+    if (tracksParents(this._prop)) setHasParent(obj, this._prop, true);
     this.changed();
     const session = this._state.session;
     if (session !== null && this._prop.cascade.has("save-update")) {
@@ -62,6 +64,7 @@ export class WriteOnlyCollection<T extends object> {
     const i = this._added.indexOf(obj);
     if (i >= 0) this._added.splice(i, 1);
     else if (!this._removed.includes(obj)) this._removed.push(obj);
+    if (tracksParents(this._prop)) setHasParent(obj, this._prop, false);
     this.changed();
   }
 

@@ -1,6 +1,12 @@
 /**
  * Moving objects between lifecycle states (SQLAlchemy: `Session._save_impl`, `_update_impl`,
  * `_delete_impl`, `expunge`, `merge`, `refresh`), as functions over a Session.
+ *
+ * Each follows relationships with its cascade (SQLAlchemy: `Mapper.cascade_iterator`), over
+ * the related objects in memory: `add` (save-update), `delete` (delete: the children are marked
+ * deleted at once; the flush loads and deletes those not in memory), `expunge`, `expire` and
+ * `refresh` (refresh-expire: related objects are expired, pending ones expunged), `merge`
+ * (merge: related objects are merged too and the merged instance's relationships set to them).
  */
 import { ArgumentError, InvalidRequestError } from "../../util/errors.js";
 import { DetachedInstanceError, ObjectDeletedError, UnmappedInstanceError } from "../errors.js";
@@ -10,7 +16,10 @@ import { mapperOfInstance } from "../mapping/registry.js";
 import { InstanceState, STATE, stateOf } from "../state/instance-state.js";
 import { ensureState, setColumnValue } from "../state/instrumentation.js";
 import type { Session } from "./session.js";
-import { relatedInMemory } from "../relationships/cascade.js";
+import { peekRelated, setCommittedRelated, setRelated } from "../relationships/attributes.js";
+import { cascadeClosure, relatedInMemory } from "../relationships/cascade.js";
+import { loadRelated } from "../relationships/loader.js";
+import type { RelationshipProperty } from "../relationships/property.js";
 
 /** The state of a mapped instance (created for imperatively mapped objects never touched), or UnmappedInstanceError. */
 export function stateFor(obj: unknown): InstanceState {
@@ -78,6 +87,21 @@ function addOne(session: Session, obj: object, s: InstanceState): void {
   if (s.modified) session._dirty.add(s);
 }
 
+/**
+ * save-update cascade at flush: transient objects related (in memory) to new objects, or to
+ * objects whose relationships changed, join the Session, as they would have had they been
+ * related before `add()` (e.g. `order.user = user` after `session.add(user)`).
+ */
+export function cascadeOnFlush(session: Session): void {
+  for (const s of [...session._new, ...session._dirty]) {
+    if (s.session !== session || s.related === null || (s.key !== null && !s.relModified)) continue;
+    for (const [, child] of relatedInMemory(s, "save-update")) {
+      const cs = stateOf(child);
+      if (cs === undefined || (cs.session === null && cs.key === null)) add(session, child);
+    }
+  }
+}
+
 export function markDeleted(session: Session, obj: object): void {
   const s = stateFor(obj);
   if (s.key === null) {
@@ -89,12 +113,25 @@ export function markDeleted(session: Session, obj: object): void {
   if (s.session !== session) add(session, obj);
   if (s.deleted) return;
   session._tx.active = true;
+  // Collected before the object is marked (SQLAlchemy: the cascade is taken first too).
+  const cascaded = cascadeClosure(s, "delete");
   session._deleted.add(s);
+  for (const cs of cascaded) {
+    if (cs.key === null) {
+      if (cs.session === session) detach(session, cs); // pending: it has no row to delete
+      continue;
+    }
+    if (cs.deleted || session._deleted.has(cs)) continue;
+    if (cs.session === null) addOne(session, cs.obj, cs);
+    if (cs.session === session) session._deleted.add(cs);
+  }
 }
 
 export function expunge(session: Session, obj: object): void {
   const s = session._ownState(obj, "expunged");
+  const cascaded = cascadeClosure(s, "expunge");
   detach(session, s);
+  for (const cs of cascaded) if (cs.session === session) detach(session, cs);
 }
 
 function detach(session: Session, s: InstanceState): void {
@@ -124,13 +161,29 @@ export function expungeAll(session: Session): void {
   session._deleted.clear();
 }
 
-function indexesOf(mapper: Mapper, attributes: readonly string[] | undefined): number[] | null {
+/** The column and relationship indexes of attribute names (null: all of them). */
+function indexesOf(
+  mapper: Mapper,
+  attributes: readonly string[] | undefined,
+): { columns: number[]; relationships: RelationshipProperty[] } | null {
   if (attributes === undefined) return null;
-  return attributes.map((key) => {
-    const p = mapper.columnProps.find((c) => c.key === key);
-    if (p === undefined) mapper.prop(key); // raises naming the attributes
-    return p!.index;
-  });
+  const columns: number[] = [];
+  const relationships: RelationshipProperty[] = [];
+  for (const key of attributes) {
+    const p = mapper.prop(key); // raises naming the attributes
+    if (p.kind === "relationship") relationships.push(p as RelationshipProperty);
+    else columns.push(mapper.columnProps.find((c) => c.key === key)!.index);
+  }
+  return { columns, relationships };
+}
+
+/** refresh-expire cascade: a related persistent object is expired, a pending one expunged (SQLAlchemy: `_conditional_expire`). */
+function expireCascaded(session: Session, related: readonly InstanceState[], reason: string): void {
+  for (const cs of related) {
+    if (cs.session !== session) continue;
+    if (cs.key !== null) cs.expire(reason);
+    else detach(session, cs);
+  }
 }
 
 export function expire(session: Session, obj: object, attributes?: readonly string[]): void {
@@ -140,16 +193,34 @@ export function expire(session: Session, obj: object, attributes?: readonly stri
       `Instance ${s.mapper.className} is pending; only persistent objects can be expired.`,
       "ATH-ORM-NOT-PERSISTED",
     );
-  s.expire("it was expired by expire()", indexesOf(s.mapper, attributes) ?? undefined);
+  const reason = "it was expired by expire()";
+  const which = indexesOf(s.mapper, attributes);
+  if (which === null) {
+    const related = cascadeClosure(s, "refresh-expire");
+    s.expire(reason);
+    expireCascaded(session, related, reason);
+    return;
+  }
+  if (which.columns.length > 0) s.expire(reason, which.columns);
+  if (which.relationships.length > 0) s.expireRelated(which.relationships.map((r) => r.index));
 }
 
 /** Drops the pending changes of the attributes a refresh will load (and of the object, when all are). */
 export function expireForRefresh(session: Session, obj: object, attributes?: readonly string[]): void {
   const s = session._ownState(obj, "refreshed");
   if (s.key === null || s.deleted) return;
-  const indexes = indexesOf(s.mapper, attributes);
-  if (indexes === null) s.committed = null;
-  else for (const i of indexes) s.committed?.delete(i);
+  const which = indexesOf(s.mapper, attributes);
+  if (which === null) {
+    const related = cascadeClosure(s, "refresh-expire");
+    s.committed = null;
+    s.related = null;
+    s.relCommitted = null;
+    s.newborn = false;
+    expireCascaded(session, related, "it was expired by refresh() of a related object");
+    return;
+  }
+  for (const i of which.columns) s.committed?.delete(i);
+  if (which.relationships.length > 0) s.expireRelated(which.relationships.map((r) => r.index));
 }
 
 export async function refresh(
@@ -165,17 +236,34 @@ export async function refresh(
       "ATH-ORM-NOT-PERSISTED",
     );
   }
+  const which = indexesOf(s.mapper, attributes);
   const conn = await session.connection();
-  if (!(await refreshState(conn, s, indexesOf(s.mapper, attributes), forUpdate))) {
-    throw new ObjectDeletedError(
-      `Could not refresh instance ${s.mapper.className} ${JSON.stringify(s.identity())}: its row no longer exists.`,
-    );
+  if (which === null || which.columns.length > 0 || which.relationships.length === 0) {
+    if (!(await refreshState(conn, s, which?.columns ?? null, forUpdate))) {
+      throw new ObjectDeletedError(
+        `Could not refresh instance ${s.mapper.className} ${JSON.stringify(s.identity())}: its row no longer exists.`,
+      );
+    }
+  }
+  for (const prop of which?.relationships ?? []) {
+    if (!prop.writeOnly) await loadRelated(session, prop, [s], { reload: true });
   }
 }
 
 export async function merge<T extends object>(session: Session, obj: T, load: boolean): Promise<T> {
-  const source = stateFor(obj);
-  if (source.session === session) return obj;
+  return (await mergeState(session, stateFor(obj), load, new Map())) as T;
+}
+
+/** Merges one object; `memo` maps the objects merged so far to their Session instances (cycles of backPopulates). */
+async function mergeState(
+  session: Session,
+  source: InstanceState,
+  load: boolean,
+  memo: Map<InstanceState, object>,
+): Promise<object> {
+  if (source.session === session) return source.obj;
+  const done = memo.get(source);
+  if (done !== undefined) return done;
   const mapper = source.mapper;
   const pk = mapper.pkProps.map((p) => source.values[p.index]);
   let target: InstanceState | undefined;
@@ -193,13 +281,17 @@ export async function merge<T extends object>(session: Session, obj: T, load: bo
       target.key = key;
       target.session = session;
       session.identityMap.add(target);
-      return target.obj as T;
+      memo.set(source, target.obj);
+      await mergeRelationships(session, source, target, load, memo);
+      return target.obj;
     }
   }
   if (target === undefined) {
     target = newState(mapper);
+    target.newborn = true;
     add(session, target.obj);
   }
+  memo.set(source, target.obj);
   for (const p of mapper.columnProps) {
     const v = source.values[p.index];
     if (v !== undefined && (target.values[p.index] === undefined || target.values[p.index] !== v))
@@ -207,7 +299,46 @@ export async function merge<T extends object>(session: Session, obj: T, load: bo
   }
   if (target.key !== null && target.session !== session)
     throw new DetachedInstanceError(`merge() could not attach ${mapper.className}.`);
-  return target.obj as T;
+  await mergeRelationships(session, source, target, load, memo);
+  return target.obj;
+}
+
+/**
+ * merge cascade: each relationship loaded on the source is merged member by member and set on
+ * the target (recording changes for the flush; with load=false, as loaded state).
+ */
+async function mergeRelationships(
+  session: Session,
+  source: InstanceState,
+  target: InstanceState,
+  load: boolean,
+  memo: Map<InstanceState, object>,
+): Promise<void> {
+  for (const prop of source.mapper.relationships) {
+    if (!prop.cascade.has("merge") || prop.viewonly || prop.writeOnly) continue;
+    const v = peekRelated(source, prop);
+    if (v === undefined) continue;
+    // The target's current members first, so the change is recorded against them.
+    if (load && target.key !== null && !target.newborn && peekRelated(target, prop) === undefined)
+      await loadRelated(session, prop, [target]);
+    let merged: unknown;
+    if (prop.uselist) {
+      const list: object[] = [];
+      for (const o of v as object[]) list.push(await mergeState(session, stateFor(o), load, memo));
+      merged = list;
+    } else merged = v === null ? null : await mergeState(session, stateFor(v), load, memo);
+    if (!load) {
+      setCommittedRelated(target, prop, merged);
+      continue;
+    }
+    const cur = peekRelated(target, prop);
+    const same = prop.uselist
+      ? Array.isArray(cur) &&
+        cur.length === (merged as object[]).length &&
+        cur.every((o, i) => o === (merged as object[])[i])
+      : cur === merged;
+    if (!same) setRelated(target.obj, prop, merged);
+  }
 }
 
 /** A new, empty instance without running its constructor (as loading makes them). */

@@ -18,14 +18,14 @@ import type { Result, ScalarResult } from "../../engine/result.js";
 import { ArgumentError, InvalidRequestError } from "../../util/errors.js";
 import { DetachedInstanceError, PendingRollbackError } from "../errors.js";
 import { SessionEvents, type SessionEventName } from "../events.js";
-import { isOrmSelect, ORM_PLUGIN } from "../loading/compile-state.js";
+import { isOrmSelect } from "../loading/compile-state.js";
 import { loadByIdentity, type LoadByIdentityOptions } from "../loading/load-by-identity.js";
-import { instancesFromRows, runPostLoad } from "../loading/loading.js";
+import { executeOrmSelect, hasUnloadedDefaults } from "../loading/loading.js";
 import { ormResult, type OrmResult } from "../loading/result.js";
 import { requireMapper } from "../mapping/registry.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { executeBulk, isBulkDml, type BulkOptions } from "./bulk.js";
-import { loadAttributes, runDefaultLoaders } from "../relationships/session-load.js";
+import { loadAttributes } from "../relationships/session-load.js";
 import { IdentityMap } from "./identity-map.js";
 import * as objects from "./session-objects.js";
 import { SessionTransaction } from "./transaction.js";
@@ -179,14 +179,13 @@ export class Session implements StateOwner {
     this._tx.active = true;
     const existing = this.identityMap.get(mapper, mapper.identityKeyOfPk(pk));
     if (existing !== undefined && !options.populateExisting && !options.forUpdate) {
-      if (!existing.hasUnloaded()) return existing.obj as Instance<C>;
+      // Columns left out by a query (deferred) don't count; expired ones do (a reason is set).
+      if (existing.unloadedReason === null || !hasUnloadedDefaults(existing))
+        return existing.obj as Instance<C>;
     }
     await this.autoflushIfEnabled();
     const conn = await this.connection();
     const obj = await loadByIdentity(this, conn, mapper, pk, options);
-    // Relationships loaded eagerly by default (lazy: "selectin", …) load with get() too.
-    if (obj !== null && mapper.relationships.length > 0)
-      await runDefaultLoaders(this, mapper, [stateOf(obj)!]);
     return obj as Instance<C> | null;
   }
 
@@ -205,15 +204,12 @@ export class Session implements StateOwner {
     await this.autoflushIfEnabled();
     const conn = await this.connection();
     if (isOrmSelect(stmt)) {
-      const plan = ORM_PLUGIN.loadPlan(stmt);
-      const result = await conn.execute(stmt, params as Params | undefined);
-      const keys = result.keys();
-      const rows = instancesFromRows(this, plan, result.tuples().all());
-      await runPostLoad(plan, rows, this);
+      const { rows, keys, compiled } = await executeOrmSelect(this, conn, stmt, params as Params | undefined);
+      const plan = compiled.plan;
       const names = plan.items.map((it) =>
         it.kind === "entity" ? it.mapper.className : it.kind === "column" ? keys[it.offset]! : "row",
       );
-      return ormResult(rows, names) as unknown as SessionResult<S>;
+      return ormResult(rows, names, plan.requireUnique) as unknown as SessionResult<S>;
     }
     if (isBulkDml(stmt)) return (await executeBulk(this, conn, stmt, params, options)) as SessionResult<S>;
     return (await conn.execute(stmt, params)) as SessionResult<S>;
@@ -388,7 +384,7 @@ export class Session implements StateOwner {
   /** Nothing to flush: no new, deleted or changed objects (SQLAlchemy then skips the flush and its events). */
   private isClean(): boolean {
     if (this._new.size > 0 || this._deleted.size > 0) return false;
-    for (const s of this._dirty) if (s.modified) return false;
+    for (const s of this._dirty) if (s.modified || s.relModified) return false;
     return true;
   }
 

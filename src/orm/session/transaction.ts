@@ -7,9 +7,13 @@
  * - rollback: objects added in the transaction (flushed or not) become transient again, deleted
  *   ones come back, switched keys are restored, and every object is expired, as the database
  *   state they were loaded from may no longer hold (SQLAlchemy's `_restore_snapshot`).
+ *   New objects of a flush that failed get back the values they had before it (no generated
+ *   key, no foreign key copied from a parent whose INSERT was rolled back), and keep their
+ *   relationships and history, so they can be fixed, added again and flushed.
  */
 import type { Connection } from "../../engine/connection.js";
 import type { IdentityKey } from "../mapping/mapper.js";
+import { clearParentFlags } from "../relationships/parent-flags.js";
 import type { InstanceState } from "../state/instance-state.js";
 import type { IdentityMap } from "./identity-map.js";
 
@@ -38,6 +42,17 @@ export class SessionTransaction {
   readonly deleted = new Set<InstanceState>();
   /** Objects whose primary key an UPDATE changed: their key and key values before. */
   readonly keySwitches = new Map<InstanceState, { key: IdentityKey; pk: unknown[] }>();
+  /** New objects of the running flush: their values before it. */
+  private readonly pendingValues = new Map<InstanceState, unknown[]>();
+
+  /** Keeps a new object's values before the running flush changes them. */
+  rememberPending(s: InstanceState): void {
+    if (!this.pendingValues.has(s)) this.pendingValues.set(s, [...s.values]);
+  }
+  /** The running flush succeeded. */
+  forgetPending(): void {
+    this.pendingValues.clear();
+  }
 
   get failed(): boolean {
     return this.failure !== NO_FAILURE;
@@ -107,6 +122,11 @@ export class SessionTransaction {
       s.session = null;
       s.deleted = false;
     }
+    for (const [s, values] of this.pendingValues) {
+      s.values = values;
+      s.committed = null;
+    }
+    this.pendingValues.clear();
     for (const [s, before] of this.keySwitches) {
       if (expunged.has(s)) continue;
       map.remove(s);
@@ -122,11 +142,15 @@ export class SessionTransaction {
     session._new.clear();
     session._deleted.clear();
     session._dirty.clear();
-    for (const s of map.states()) s.expire("it was expired by rollback()");
+    for (const s of map.states()) {
+      s.expire("it was expired by rollback()");
+      clearParentFlags(s);
+    }
     this.reset();
   }
 
   reset(): void {
+    this.pendingValues.clear();
     this.inserted.clear();
     this.deleted.clear();
     this.keySwitches.clear();

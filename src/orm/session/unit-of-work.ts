@@ -1,32 +1,42 @@
 /**
- * The unit of work (SQLAlchemy: `orm/unitofwork.py`; MikroORM: `UnitOfWork.persistToDatabase`).
- * A flush writes what changed in a Session, in this order:
+ * The unit of work (SQLAlchemy: `orm/unitofwork.py` UOWTransaction; MikroORM:
+ * `UnitOfWork.persistToDatabase`). A flush writes what changed in a Session, in this order:
  *
  *  1. `beforeFlush` listeners (they may still add, change or delete objects);
- *  2. collect: new objects, persistent objects with changed attributes, objects marked deleted;
- *  3. check the objects of classes without before-listeners (a required column missing, a
- *     NULL in a NOT NULL column): such an error is raised before any SQL, the Session untouched;
- *  4. for each class, parents before children (`commit-order.ts`): `beforeUpdate`/`beforeInsert`
- *     listeners, the remaining checks, UPDATEs grouped by changed columns, batched INSERTs,
- *     then `afterUpdate`/`afterInsert` (update events fire for every changed-then-flushed
- *     object, even one whose values ended up as they were, as in SQLAlchemy);
- *  5. for each class, children before parents: `beforeDelete`, DELETEs, `afterDelete`;
- *  6. bookkeeping is done as each statement succeeds (keys, identity map, committed values), so
- *     the next class's statements see the new keys; `afterFlush`.
+ *  2. plan: new objects, and objects reachable from them along save-update cascades that are
+ *     still transient; persistent objects whose attributes or relationships changed; objects
+ *     marked deleted. Objects of classes without before-listeners are checked (a required
+ *     column missing) before any SQL, the Session untouched;
+ *  3. presort: each relationship's dependency processor (`relationships/dependency.ts`) looks
+ *     at the objects in the flush and adds what follows: children whose foreign key changes,
+ *     orphans and delete cascades (loading unloaded children of deleted objects, unless
+ *     `passiveDeletes`), association rows; until nothing more is added;
+ *  4. saves, parents before children (`commit-order.ts`; row by row levels for self-referential
+ *     and cyclic mappers): foreign keys copied from parents (whose new keys are known by then),
+ *     `beforeUpdate`/`beforeInsert`, UPDATEs grouped by changed columns, batched INSERTs,
+ *     `afterUpdate`/`afterInsert`;
+ *  5. `postUpdate` foreign keys, then association rows (`relationships/flush-secondary.ts`);
+ *  6. deletes, children before parents: `beforeDelete`, DELETEs, `afterDelete`;
+ *  7. bookkeeping as each statement succeeds (keys, identity map, committed values); at the
+ *     end, relationship histories and write-only queues are cleared; `afterFlush`.
  *
- * Dependency processors (`Mapper.dependencyProcessors`) take part at each step: relationships
- * use them to order classes, copy parent keys into children and cascade deletes.
- * When a statement fails, the Session rolls the transaction back (see `Session.flush`).
+ * When a statement fails, the Session rolls the transaction back and restores what the flush
+ * changed in memory (see `Session.flush` and `SessionTransaction.restore`).
  */
 import type { Connection } from "../../engine/connection.js";
 import type { Dialect } from "../../dialects/base/dialect.js";
 import { FlushError } from "../errors.js";
 import type { MapperEventName } from "../events.js";
 import type { Mapper } from "../mapping/mapper.js";
-import type { InstanceState } from "../state/instance-state.js";
-import { sortMappers } from "./commit-order.js";
+import { presort, processorsOf, relationshipsFilling, syncedColumns } from "../relationships/dependency.js";
+import { applySyncs, postUpdateDeletes, postUpdateSaves } from "../relationships/flush-sync.js";
+import { SecondaryWork } from "../relationships/flush-secondary.js";
+import type { RelationshipProperty } from "../relationships/property.js";
+import { stateOf, type InstanceState } from "../state/instance-state.js";
+import { foreignKeyEdges, orderDeletes, orderSaves, sortMapperGroups } from "./commit-order.js";
 import { applyInsertDefaults, insertStates } from "./persistence-insert.js";
 import { deleteStates, prepareUpdate, updateRecords, type UpdateRecord } from "./persistence-update.js";
+import * as objects from "./session-objects.js";
 import type { Session } from "./session.js";
 
 /** What one flush works with. */
@@ -38,19 +48,38 @@ export interface FlushContext {
   readonly pageSize: number;
 }
 
-/** A participant in flushes beyond a mapper's own rows (relationships: key syncing, cascades, ordering). */
-export interface DependencyProcessor {
-  /** `[parent, child]` pairs: the parent's rows are saved first and deleted last. */
-  dependencies?(ctx: FlushContext): Iterable<readonly [Mapper, Mapper]>;
-  /** Runs before a mapper's objects are saved (e.g. copies the parents' new keys into children). */
-  beforeSave?(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): void | Promise<void>;
-  /** Runs after a mapper's objects are saved. */
-  afterSave?(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): void | Promise<void>;
-  /** Runs before a mapper's objects are deleted (e.g. cascades, nulling children's keys). */
-  beforeDelete?(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): void | Promise<void>;
+/**
+ * A copy of a parent's key into a child's foreign key (or NULL when `source` is null), made just
+ * before the child is saved (SQLAlchemy: `sync.populate` / `sync.clear`).
+ */
+export interface SyncOp {
+  readonly prop: RelationshipProperty;
+  readonly source: InstanceState | null;
+  /** Value indexes of the source's referenced columns. */
+  readonly from: readonly number[];
+  /** Value indexes of the child's foreign key columns. */
+  readonly to: readonly number[];
+  /** Later ranks win: 0 clears (removed from a collection), 1 collection adds, 2 the child's own many-to-one. */
+  readonly rank: number;
+  /** Written by an UPDATE after every row is saved (`postUpdate: true`). */
+  readonly post: boolean;
 }
 
-/** The work of one flush, grouped by mapper. */
+/**
+ * A participant in flushes beyond a mapper's own rows (SQLAlchemy: `DependencyProcessor`).
+ * Relationships have one each (`relationships/dependency.ts`); `Mapper.dependencyProcessors`
+ * holds them.
+ */
+export interface DependencyProcessor {
+  /** `[parent, child]` mapper pairs: the parent's rows are saved first and deleted last. */
+  edges(): readonly (readonly [Mapper, Mapper])[];
+  /** Objects of the processor's mapper being saved: register what follows (children, orphans, rows). */
+  presortSaves(uow: UnitOfWork, states: readonly InstanceState[]): Promise<void>;
+  /** Objects of the processor's mapper being deleted: cascades, children's foreign keys, rows. */
+  presortDeletes(uow: UnitOfWork, states: readonly InstanceState[]): Promise<void>;
+}
+
+/** The work of one flush as collected from the Session, grouped by mapper. */
 export interface FlushPlan {
   readonly inserts: Map<Mapper, InstanceState[]>;
   readonly updates: Map<Mapper, InstanceState[]>;
@@ -59,6 +88,7 @@ export interface FlushPlan {
 
 /** Collects the work of a flush; returns null when there is none. Checks what can be checked before SQL. */
 export function planFlush(session: Session): FlushPlan | null {
+  objects.cascadeOnFlush(session);
   const inserts = new Map<Mapper, InstanceState[]>();
   const updates = new Map<Mapper, InstanceState[]>();
   const deletes = new Map<Mapper, InstanceState[]>();
@@ -71,75 +101,203 @@ export function planFlush(session: Session): FlushPlan | null {
   for (const s of session._deleted) push(deletes, s);
   for (const s of session._dirty) {
     if (s.session !== session || s.key === null || s.deleted || session._deleted.has(s)) continue;
-    if (s.modified) push(updates, s);
+    if (s.modified || s.relModified) push(updates, s);
     else session._dirty.delete(s);
   }
   if (inserts.size === 0 && updates.size === 0 && deletes.size === 0) return null;
   for (const [m, states] of inserts)
-    if (!hasBeforeListeners(m, "beforeInsert")) for (const s of states) checkRequired(m, s, true);
+    if (!m.events.has("beforeInsert")) for (const s of states) checkRequired(m, s, true, syncedColumns(m));
   for (const [m, states] of updates)
-    if (!hasBeforeListeners(m, "beforeUpdate")) for (const s of states) checkRequired(m, s, false);
+    if (!m.events.has("beforeUpdate")) for (const s of states) checkRequired(m, s, false, syncedColumns(m));
   return { inserts, updates, deletes };
+}
+
+/** The objects of one flush and what relationships add to it (SQLAlchemy: `UOWTransaction`). */
+export class UnitOfWork {
+  readonly session: Session;
+  /** Objects to INSERT (no key) or UPDATE, by mapper, in the order met. */
+  readonly saves = new Map<Mapper, Set<InstanceState>>();
+  readonly deletes = new Map<Mapper, Set<InstanceState>>();
+  /** Foreign key copies to make before each object is saved. */
+  readonly syncs = new Map<InstanceState, SyncOp[]>();
+  /** `postUpdate` copies, written after every object is saved. */
+  readonly postSyncs = new Map<InstanceState, SyncOp[]>();
+  /** Pending objects whose key an object needs before it is saved, with the relationship why. */
+  readonly saveAfter = new Map<InstanceState, Map<InstanceState, RelationshipProperty>>();
+  readonly secondary = new SecondaryWork();
+
+  constructor(readonly ctx: FlushContext) {
+    this.session = ctx.session;
+  }
+
+  isDeleting(s: InstanceState): boolean {
+    return this.deletes.get(s.mapper)?.has(s) === true;
+  }
+  isSaving(s: InstanceState): boolean {
+    return this.saves.get(s.mapper)?.has(s) === true;
+  }
+  /** The object is INSERTed or UPDATEd in this flush (unless it is deleted). */
+  registerSave(s: InstanceState): void {
+    if (this.isDeleting(s) || s.deleted) return;
+    let set = this.saves.get(s.mapper);
+    if (set === undefined) this.saves.set(s.mapper, (set = new Set()));
+    set.add(s);
+  }
+  /** The object is DELETEd in this flush; a pending one leaves the Session instead (it has no row). */
+  registerDelete(s: InstanceState): void {
+    this.saves.get(s.mapper)?.delete(s);
+    if (s.key === null) {
+      if (s.session === this.session) objects.expunge(this.session, s.obj);
+      return;
+    }
+    if (s.deleted || this.isDeleting(s)) return;
+    let set = this.deletes.get(s.mapper);
+    if (set === undefined) this.deletes.set(s.mapper, (set = new Set()));
+    set.add(s);
+    this.session._deleted.add(s);
+  }
+  /** Records a foreign key copy for `child` (and that it must wait for a pending source's INSERT). */
+  addSync(child: InstanceState, op: SyncOp): void {
+    const map = op.post ? this.postSyncs : this.syncs;
+    const list = map.get(child);
+    if (list) list.push(op);
+    else map.set(child, [op]);
+    if (!op.post && op.source !== null && op.source.key === null && op.source !== child) {
+      let deps = this.saveAfter.get(child);
+      if (deps === undefined) this.saveAfter.set(child, (deps = new Map()));
+      if (!deps.has(op.source)) deps.set(op.source, op.prop);
+    }
+  }
+  /**
+   * The state of an object a relationship of a flushed object holds. `rowChanges`: its own row is
+   * written (a one-to-many child), so it must be in this Session; otherwise its key is enough.
+   */
+  memberState(prop: RelationshipProperty, obj: object, rowChanges: boolean): InstanceState {
+    const cs = stateOf(obj)!;
+    if (cs.session === this.session || (!rowChanges && cs.key !== null)) return cs;
+    throw new FlushError(
+      `${prop.where} holds a ${cs.mapper.className} that is ${cs.key === null ? "transient" : "detached"} (not in this Session), ` +
+        `so the flush can't ${rowChanges ? "write its foreign key" : "use its key"}. Add it with session.add()` +
+        (cs.key === null
+          ? `, or keep the default "save-update" in ${prop.where}'s cascade.`
+          : " or session.merge()."),
+      "ATH-ORM-NOT-IN-SESSION",
+    );
+  }
+  /** Mappers with work. */
+  mappers(): Mapper[] {
+    return [...new Set([...this.saves.keys(), ...this.deletes.keys()])];
+  }
 }
 
 /** Carries out a flush plan on the transaction's connection. */
 export async function executeFlush(ctx: FlushContext, plan: FlushPlan): Promise<void> {
   const session = ctx.session;
-  const mappers = [...new Set([...plan.inserts.keys(), ...plan.updates.keys(), ...plan.deletes.keys()])];
-  const processors = [...new Set(mappers.flatMap((m) => m.dependencyProcessors))];
-  const edges = processors.flatMap((p) => [...(p.dependencies?.(ctx) ?? [])]);
-  const order = sortMappers(mappers, edges);
+  const uow = new UnitOfWork(ctx);
+  for (const list of plan.inserts.values()) for (const s of list) uow.registerSave(s);
+  for (const list of plan.updates.values()) for (const s of list) uow.registerSave(s);
+  for (const list of plan.deletes.values()) for (const s of list) uow.registerDelete(s);
+  await presort(uow);
 
-  for (const mapper of order) {
-    const toUpdate = plan.updates.get(mapper) ?? [];
-    const toInsert = plan.inserts.get(mapper) ?? [];
-    if (toUpdate.length === 0 && toInsert.length === 0) continue;
-    const saving = [...toUpdate, ...toInsert];
-    for (const p of processors) await p.beforeSave?.(ctx, mapper, saving);
-    await fireEach(ctx, mapper, "beforeUpdate", toUpdate);
-    await fireEach(ctx, mapper, "beforeInsert", toInsert);
+  const mappers = uow.mappers();
+  const edges: (readonly [Mapper, Mapper])[] = foreignKeyEdges(mappers);
+  for (const m of mappers) for (const p of processorsOf(m)) edges.push(...p.edges());
+  const groups = sortMapperGroups(mappers, edges);
+  // What the flush changes on new objects (keys, foreign keys, defaults) is undone if it fails.
+  for (const set of uow.saves.values())
+    for (const s of set) if (s.key === null) session._tx.rememberPending(s);
 
-    const records: UpdateRecord[] = [];
-    for (const s of toUpdate) {
-      checkRequired(mapper, s, false);
-      const r = prepareUpdate(mapper, s);
-      if (r !== null) records.push(r);
+  for (const batch of orderSaves(groups, uow.saves, uow.saveAfter))
+    await saveBatch(ctx, uow, batch.mapper, batch.states);
+  const writeUpdates = (m: Mapper, states: readonly InstanceState[]) => updateOnly(ctx, m, states);
+  await postUpdateSaves(uow, writeUpdates);
+  if (!uow.secondary.isEmpty) await uow.secondary.execute(ctx.conn, (s) => uow.isDeleting(s));
+  await postUpdateDeletes(uow, writeUpdates);
+  for (const batch of orderDeletes(groups, uow.deletes)) await deleteBatch(ctx, batch.mapper, batch.states);
+
+  // The relationships as they are now are what the database holds.
+  for (const set of [...uow.saves.values(), ...uow.deletes.values()]) {
+    for (const s of set) {
+      s.relCommitted = null;
+      if (s.related !== null)
+        for (const p of s.mapper.relationships)
+          if (p.writeOnly) (s.related[p.index] as { _reset?(): void } | undefined)?._reset?.();
     }
-    if (records.length > 0) await updateRecords(ctx, mapper, records);
-    for (const r of records) afterUpdated(ctx, r);
-    for (const s of toUpdate) {
-      s.committed = null;
-      session._dirty.delete(s);
-    }
+  }
+  session._tx.forgetPending();
+}
 
-    for (const s of toInsert) {
-      checkRequired(mapper, s, true);
-      applyInsertDefaults(mapper, s);
-    }
-    if (toInsert.length > 0) await insertStates(ctx, mapper, toInsert);
-    for (const s of toInsert) afterInserted(ctx, s);
+/** UPDATEs and INSERTs of some objects of one mapper, their foreign keys copied first. */
+async function saveBatch(
+  ctx: FlushContext,
+  uow: UnitOfWork,
+  mapper: Mapper,
+  states: readonly InstanceState[],
+): Promise<void> {
+  const session = ctx.session;
+  const toUpdate = states.filter((s) => s.key !== null);
+  const toInsert = states.filter((s) => s.key === null);
+  for (const s of states) {
+    const ops = uow.syncs.get(s);
+    if (ops !== undefined) applySyncs(s, ops);
+  }
+  await fireEach(ctx, mapper, "beforeUpdate", toUpdate);
+  await fireEach(ctx, mapper, "beforeInsert", toInsert);
 
-    await fireEach(ctx, mapper, "afterUpdate", toUpdate);
-    await fireEach(ctx, mapper, "afterInsert", toInsert);
-    for (const p of processors) await p.afterSave?.(ctx, mapper, saving);
+  const records: UpdateRecord[] = [];
+  for (const s of toUpdate) {
+    checkRequired(mapper, s, false);
+    const r = prepareUpdate(mapper, s);
+    if (r !== null) records.push(r);
+  }
+  if (records.length > 0) await updateRecords(ctx, mapper, records);
+  for (const r of records) afterUpdated(ctx, r);
+  for (const s of toUpdate) {
+    s.committed = null;
+    session._dirty.delete(s);
   }
 
-  for (const mapper of [...order].reverse()) {
-    const toDelete = plan.deletes.get(mapper);
-    if (!toDelete || toDelete.length === 0) continue;
-    for (const p of processors) await p.beforeDelete?.(ctx, mapper, toDelete);
-    await fireEach(ctx, mapper, "beforeDelete", toDelete);
-    await deleteStates(ctx, mapper, toDelete);
-    for (const s of toDelete) {
-      session.identityMap.remove(s);
-      s.deleted = true;
-      s.committed = null;
-      session._deleted.delete(s);
-      session._dirty.delete(s);
-      session._tx.deleted.add(s);
-    }
-    await fireEach(ctx, mapper, "afterDelete", toDelete);
+  for (const s of toInsert) {
+    checkRequired(mapper, s, true);
+    applyInsertDefaults(mapper, s);
   }
+  if (toInsert.length > 0) await insertStates(ctx, mapper, toInsert);
+  for (const s of toInsert) afterInserted(ctx, s);
+
+  await fireEach(ctx, mapper, "afterUpdate", toUpdate);
+  await fireEach(ctx, mapper, "afterInsert", toInsert);
+}
+
+/** UPDATEs of the changed columns of persistent objects, without events (postUpdate foreign keys). */
+async function updateOnly(
+  ctx: FlushContext,
+  mapper: Mapper,
+  states: readonly InstanceState[],
+): Promise<void> {
+  const records = states.map((s) => prepareUpdate(mapper, s)).filter((r) => r !== null);
+  if (records.length > 0) await updateRecords(ctx, mapper, records);
+  for (const r of records) afterUpdated(ctx, r);
+  for (const s of states) s.committed = null;
+}
+
+/** DELETEs of some objects of one mapper. */
+async function deleteBatch(
+  ctx: FlushContext,
+  mapper: Mapper,
+  toDelete: readonly InstanceState[],
+): Promise<void> {
+  const session = ctx.session;
+  await fireEach(ctx, mapper, "beforeDelete", toDelete);
+  await deleteStates(ctx, mapper, toDelete);
+  for (const s of toDelete) {
+    session.identityMap.remove(s);
+    s.deleted = true;
+    s.committed = null;
+    session._deleted.delete(s);
+    session._dirty.delete(s);
+    session._tx.deleted.add(s);
+  }
+  await fireEach(ctx, mapper, "afterDelete", toDelete);
 }
 
 /** Fires a mapper event for each object, in order (nothing to await when no one listens). */
@@ -174,11 +332,11 @@ function afterInserted(ctx: FlushContext, s: InstanceState): void {
   session.identityMap.add(s);
 }
 
-function afterUpdated(ctx: FlushContext, r: UpdateRecord): void {
+/** After an UPDATE: a changed primary key moves the object in the identity map (and back on rollback). */
+export function afterUpdated(ctx: FlushContext, r: UpdateRecord): void {
   const s = r.state;
   const key = s.mapper.identityKey(s.values);
   if (key !== null && key !== s.key) {
-    // The primary key changed: the object moves in the identity map (and back on rollback).
     const tx = ctx.session._tx;
     if (!tx.keySwitches.has(s)) tx.keySwitches.set(s, { key: s.key!, pk: r.keyValues });
     ctx.session.identityMap.remove(s);
@@ -187,15 +345,19 @@ function afterUpdated(ctx: FlushContext, r: UpdateRecord): void {
   }
 }
 
-function hasBeforeListeners(m: Mapper, name: "beforeInsert" | "beforeUpdate"): boolean {
-  return m.events.has(name) || m.dependencyProcessors.some((p) => p.beforeSave !== undefined);
-}
-
-/** A NOT NULL column must get a value: given, or from a default, autoincrement or version counter. */
-function checkRequired(mapper: Mapper, s: InstanceState, inserting: boolean): void {
+/**
+ * A NOT NULL column must get a value: given, or from a default, autoincrement or version counter.
+ * `later`: columns a relationship fills at flush (checked once they are copied).
+ */
+function checkRequired(
+  mapper: Mapper,
+  s: InstanceState,
+  inserting: boolean,
+  later?: ReadonlySet<number>,
+): void {
   for (const p of mapper.columnProps) {
     const col = p.column;
-    if (col.nullable) continue;
+    if (col.nullable || later?.has(p.index)) continue;
     const v = s.values[p.index];
     if (v === null && p === mapper.autoincrementProp && inserting) continue;
     if (v === undefined) {
@@ -206,10 +368,16 @@ function checkRequired(mapper: Mapper, s: InstanceState, inserting: boolean): vo
     }
     if (v === undefined || v === null) {
       const state = v === null ? "null" : "not set";
+      const rels = relationshipsFilling(mapper, p.index);
+      const fix =
+        rels.length > 0
+          ? ` It is the foreign key of ${rels.map((r) => r.where).join(" / ")}: relate the ${mapper.className} to ` +
+            `a ${rels[0]!.direction === "manyToOne" ? rels[0]!.target.className : rels[0]!.mapper.className}, or delete it ` +
+            `(cascade "all, delete-orphan" on the one-to-many side deletes the objects removed from it).`
+          : ` Set it before flushing${inserting ? ", or give the column a default." : "."}`;
       throw new FlushError(
         `Can't flush ${mapper.className}: ${mapper.className}.${p.key} is required (column '${mapper.table.name}.${col.name}' is NOT NULL` +
-          `${inserting ? " with no default" : ""}) but is ${state}. Set it before flushing` +
-          (inserting ? ", or give the column a default." : "."),
+          `${inserting ? " with no default" : ""}) but is ${state}.${fix}`,
         "ATH-ORM-REQUIRED",
       );
     }

@@ -90,10 +90,13 @@ function checkValue(prop: ColumnProperty, value: unknown): void {
 /** Reading an attribute with no value: null on new objects (as SQLAlchemy gives None); an error when not loaded. */
 function unloadedValue(s: InstanceState, prop: ColumnProperty): null {
   if (s.key === null) return null;
+  // Deferred: declared so, or left out by the query that loaded the object (nothing expired since).
+  const deferred = prop.deferred || s.unloadedReason === null;
   throw new UnloadedAttributeError(
     prop.mapper.className,
     prop.key,
-    s.unloadedReason ?? "it was expired",
+    deferred ? "it is deferred (the query that loaded the object did not select it)" : s.unloadedReason!,
     s.session === null,
+    deferred,
   );
 }
