@@ -432,4 +432,16 @@ ormSuite("relationships: loading and memory", Base.metadata, (ctx) => {
     await s.rollback();
     expect(() => Post.create({ bogus: 1 } as never)).toThrow(/'bogus' is not a mapped attribute of Post/);
   });
+
+  test("session.load after commit expired everything: keys are reloaded, the identity map isn't trusted blindly", async () => {
+    await using s = session();
+    const m = (await s.get(Member, 1))!;
+    const p = (await s.get(Post, 1))!;
+    await s.commit(); // expireOnCommit: both expired
+    ctx.log.reset();
+    await s.load(p, "author");
+    expect(p.author).toBe(m);
+    expect(m.nick).toBe("m1");
+    expect(ctx.log.count("SELECT")).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * The seeds' models (French SQLAlchemy tutorials, "Définition de modèles ORM"), translated:
  * User with its @validates email/username, __repr__ and to_dict; Address, Product, Order and
- * OrderItem with their constraints and indexes. Relationships come with the next ORM issue;
- * foreign keys are set by value here, as the seeds' repositories do (`order_id=order.id`).
+ * OrderItem with their constraints and indexes, and their relationships (seed 000 "Relations
+ * entre modèles": Order.user / User.orders with cascade "all, delete-orphan", Order.items,
+ * OrderItem.product; seed 001: User.addresses). The repositories set some foreign keys by value
+ * (`order_id=order.id`) as the seeds do, and use the relationships where the seeds do.
  */
 import {
   Boolean as Bool,
@@ -17,7 +19,7 @@ import {
   Text,
   UniqueConstraint,
 } from "../../src/index.js";
-import { declarativeBase, mappedColumn, type Validators } from "../../src/orm/index.js";
+import { declarativeBase, mappedColumn, relationship, type Validators } from "../../src/orm/index.js";
 
 /** A base with a helper every model shares (the seeds' to_dict, generalised). */
 export class Base extends declarativeBase() {
@@ -58,6 +60,11 @@ export class User extends Base.model(
     mysqlCharset: "utf8mb4",
   },
 ) {
+  static orders = relationship(() => Order, { backPopulates: "user", cascade: "all, delete-orphan" });
+  declare orders: Order[];
+  static addresses = relationship(() => Address, { backPopulates: "user", cascade: "all, delete-orphan" });
+  declare addresses: Address[];
+
   static validators: Validators<User> = {
     email(value) {
       if (!EMAIL.test(value)) throw new Error("Format d'email invalide");
@@ -110,7 +117,10 @@ export class Address extends Base.model(
       Index("idx_address_user", "userId", "addressType"),
     ],
   },
-) {}
+) {
+  static user = relationship(() => User, { backPopulates: "addresses" });
+  declare user: User;
+}
 
 export class Product extends Base.model(
   "products",
@@ -152,8 +162,22 @@ export class Order extends Base.model(
     ],
   },
 ) {
+  static user = relationship(() => User, { backPopulates: "orders" });
+  declare user: User;
+  static items = relationship(() => OrderItem, {
+    backPopulates: "order",
+    cascade: "all, delete-orphan",
+    lazy: "select",
+  });
+  declare items: OrderItem[];
+
   override toString(): string {
     return `<Order(id=${this.id}, user_id=${this.userId})>`;
+  }
+
+  /** The seed's recalculate_total (its items must be loaded). */
+  recalculateTotal(): void {
+    this.totalAmount = Math.round(this.items.reduce((sum, item) => sum + item.subtotal, 0) * 100) / 100;
   }
 }
 
@@ -177,6 +201,11 @@ export class OrderItem extends Base.model(
     ],
   },
 ) {
+  static order = relationship(() => Order, { backPopulates: "items" });
+  declare order: Order;
+  static product = relationship(() => Product);
+  declare product: Product;
+
   /** The seed's `subtotal` property. */
   get subtotal(): number {
     return this.price * this.quantity;

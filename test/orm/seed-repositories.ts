@@ -6,7 +6,13 @@
  */
 import { createHash } from "node:crypto";
 import { and, delete_, func, IntegrityError, or, select, update } from "../../src/index.js";
-import { type MappedClass, type Session, type SessionMaker } from "../../src/orm/index.js";
+import {
+  joinedload,
+  selectinload,
+  type MappedClass,
+  type Session,
+  type SessionMaker,
+} from "../../src/orm/index.js";
 import { Order, OrderItem, Product, User } from "./seed-models.js";
 
 /** A duplicate username or email, reported clearly (the seed raises ValueError). */
@@ -39,6 +45,20 @@ function violated(err: IntegrityError): string {
 
 export class UserRepository {
   constructor(private readonly db: Session) {}
+
+  /** Seed 000's get_with_orders: selectinload(User.orders). */
+  async getWithOrders(userId: number): Promise<User | null> {
+    const stmt = select(User).options(selectinload(User.orders)).where(User.id.eq(userId));
+    return (await this.db.scalars(stmt)).first();
+  }
+
+  /** Seed 000's get_with_orders_and_items: selectinload(User.orders).selectinload(Order.items). */
+  async getWithOrdersAndItems(userId: number): Promise<User | null> {
+    const stmt = select(User)
+      .options(selectinload(User.orders).selectinload(Order.items))
+      .where(User.id.eq(userId));
+    return (await this.db.scalars(stmt)).first();
+  }
 
   /** Seed 001's create_user: commit, refresh; a duplicate becomes a clear error. */
   async createUser(
@@ -269,6 +289,25 @@ export class OrderRepository {
       await this.db.rollback();
       throw err;
     }
+  }
+
+  /** Seed 001's get_order_with_items: joinedload(Order.items).joinedload(OrderItem.product). */
+  async getOrderWithItems(orderId: number): Promise<Order | null> {
+    const stmt = select(Order)
+      .options(joinedload(Order.items).joinedload(OrderItem.product))
+      .where(Order.id.eq(orderId));
+    return (await this.db.scalars(stmt)).unique().first();
+  }
+
+  /** Seed 000's create_order_with_items, through the relationships instead of ids. */
+  async placeOrder(user: User, lines: readonly { product: Product; quantity: number }[]): Promise<Order> {
+    const order = Order.create({ user, status: "pending" });
+    for (const { product, quantity } of lines)
+      order.items.push(OrderItem.create({ product, quantity, price: product.price }));
+    order.recalculateTotal();
+    this.db.add(order); // the items and their products follow (save-update cascade)
+    await this.db.commit();
+    return order;
   }
 
   async getUserOrders(userId: number): Promise<Order[]> {

@@ -284,5 +284,48 @@ ormSuite("seed repositories", Base.metadata, (ctx) => {
       expect(Number(mine.orderCount)).toBe(1);
       expect(Number(mine.totalSpent)).toBeCloseTo(89.97, 2);
     });
+
+    test("relationships: placing an order through them, eager loading it back, cascading its deletion", async () => {
+      const { userId, ids } = await setup();
+      const order = await SessionLocal.begin(async (db) => {
+        const user = (await db.get(User, userId))!;
+        const [laptop, mouse] = [(await db.get(Product, ids[0]!))!, (await db.get(Product, ids[1]!))!];
+        return new OrderRepository(db).placeOrder(user, [
+          { product: laptop, quantity: 1 },
+          { product: mouse, quantity: 2 },
+        ]);
+      });
+      expect(order.userId).toBe(userId);
+      expect(order.totalAmount).toBeCloseTo(1059.97, 2);
+      {
+        await using db = SessionLocal();
+        ctx.log.reset();
+        const user = (await new UserRepository(db).getWithOrdersAndItems(userId))!;
+        expect(ctx.log.count("SELECT")).toBe(3);
+        expect(user.orders.length).toBe(1);
+        expect(user.orders[0]!.items.map((i) => i.quantity).sort()).toEqual([1, 2]);
+        expect(() => user.orders[0]!.items[0]!.product).toThrow(/OrderItem\.product is not loaded/);
+        ctx.log.reset();
+        const withItems = (await new OrderRepository(db).getOrderWithItems(order.id))!;
+        expect(ctx.log.count("SELECT")).toBe(1);
+        expect(withItems.items.map((i) => i.product.name).sort()).toEqual(["Laptop", "Mouse"]);
+        withItems.recalculateTotal();
+        expect(withItems.totalAmount).toBeCloseTo(1059.97, 2);
+      }
+      // cascade="all, delete-orphan": deleting the order deletes its items.
+      await SessionLocal.begin(async (db) => {
+        const o = (await new OrderRepository(db).getOrderWithItems(order.id))!;
+        const orphan = o.items.find((i) => i.quantity === 2)!;
+        o.items.splice(o.items.indexOf(orphan), 1); // delete-orphan
+        await db.flush();
+        expect(inspect(orphan).deleted).toBe(true);
+        await db.delete(o);
+      });
+      await using db = SessionLocal();
+      expect(await db.get(Order, order.id)).toBeNull();
+      expect(
+        Number(await db.scalar(select(func.count(OrderItem.id)).where(OrderItem.orderId.eq(order.id)))),
+      ).toBe(0);
+    });
   });
 });

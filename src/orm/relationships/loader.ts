@@ -68,6 +68,8 @@ export async function loadRelated(
       vals = parentIdx.map((i) => s.values[i]);
       missing = vals.some((v) => v === null || v === undefined);
     }
+    // A key that is not loaded (expired) can't say what is related: left for the caller to refresh.
+    if (missing && vals.some((v) => v === undefined)) continue;
     if (missing) {
       setCommittedRelated(s, prop, uselist ? [] : null);
       continue;
@@ -76,7 +78,8 @@ export async function loadRelated(
     if (fromIdentityMap) {
       // The identity map may hold it already: no SQL for that parent (SQLAlchemy does the same).
       const found = session.identityMap.get(target, target.identityKeyOfPk(vals));
-      if (found !== undefined && !found.deleted) {
+      // (An expired one is queried: the SELECT refreshes it.)
+      if (found !== undefined && !found.deleted && !(found.unloadedReason !== null && found.hasUnloaded())) {
         setCommittedRelated(s, prop, found.obj);
         continue;
       }

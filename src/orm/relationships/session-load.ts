@@ -7,6 +7,9 @@
 import { ArgumentError, InvalidRequestError } from "../../util/errors.js";
 import { ColumnProperty } from "../mapping/properties.js";
 import type { InstanceState } from "../state/instance-state.js";
+import { tuple_ } from "../../sql/conversions.js";
+import { select } from "../../sql/select.js";
+import type { ColumnElement } from "../../sql/base.js";
 import { loadRelated, type RelatedLoadingSession } from "./loader.js";
 import { RelationshipProperty } from "./property.js";
 
@@ -37,6 +40,7 @@ export async function loadAttributes(
           "ATH-ORM-WRITE-ONLY",
         );
       }
+      await refreshKeys(session, prop, states);
       await loadRelated(session, prop, states, { reload });
     } else if (prop instanceof ColumnProperty) {
       for (const s of states) {
@@ -45,4 +49,24 @@ export async function loadAttributes(
       }
     }
   }
+}
+
+/**
+ * Objects whose key columns for `prop` are expired (after a commit, say) are reloaded first,
+ * with one SELECT by primary key for all of them.
+ */
+async function refreshKeys(
+  session: RelatedLoadingSession,
+  prop: RelationshipProperty,
+  states: readonly InstanceState[],
+): Promise<void> {
+  const idx = prop.parentKeyIndexes;
+  const stale = states.filter((s) => s.key !== null && idx.some((i) => s.values[i] === undefined));
+  if (stale.length === 0) return;
+  const mapper = prop.mapper;
+  const pk = mapper.pkProps;
+  const cols = pk.map((p) => p.column as ColumnElement<any>);
+  const ids = stale.map((s) => pk.map((p) => s.values[p.index]));
+  const crit = cols.length === 1 ? cols[0]!.in(ids.map((v) => v[0])) : tuple_(...cols).in(ids);
+  await session._loadRows(select(mapper.class_ as never).where(crit) as never);
 }
