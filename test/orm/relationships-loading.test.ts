@@ -353,6 +353,21 @@ ormSuite("relationships: loading and memory", Base.metadata, (ctx) => {
     ).all();
     expect(parents).toEqual(["a"]);
     expect(() => select(Node).join(Node.children)).toThrow(/needs an alias for one side/);
+    // Self-referential any()/has(): the related rows come from an alias, the criterion adapted to it.
+    const withA1Child = (
+      await s.scalars(select(Node.label).where(Node.children.any(Node.label.eq("a1"))))
+    ).all();
+    expect(withA1Child).toEqual(["a"]);
+    const underRoot = (
+      await s.scalars(
+        select(Node.label)
+          .where(Node.parent.has(Node.label.eq("root")))
+          .orderBy(Node.id),
+      )
+    ).all();
+    expect(underRoot).toEqual(["a", "b"]);
+    const leaves = (await s.scalars(select(Node.id).where(not(Node.children.any())).orderBy(Node.id))).all();
+    expect(leaves).toEqual([3, 4]);
     expect(() => Member.posts.has()).toThrow(/is a collection; use any\(\)/);
   });
 

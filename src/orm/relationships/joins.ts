@@ -8,7 +8,7 @@
  */
 import { ArgumentError } from "../../util/errors.js";
 import { ColumnClause, FromClause, type ColumnElement } from "../../sql/base.js";
-import { and, BinaryExpression, BooleanClauseList, UnaryExpression } from "../../sql/operators.js";
+import { replaceColumns } from "../loading/clause-adapter.js";
 import type { RelationshipProperty } from "./property.js";
 
 /** One join of a relationship path: the FROM to join and its ON clause. */
@@ -89,31 +89,13 @@ function sideMapper(
   };
 }
 
-/**
- * A copy of a join condition with its columns replaced (SQLAlchemy: `ClauseAdapter`). Handles
- * the nodes join conditions are made of: comparisons, AND/OR, NOT/IS NULL and columns.
- */
+/** A copy of a join condition with its columns replaced (SQLAlchemy: `ClauseAdapter`). */
 export function adaptColumns(
   expr: ColumnElement<any>,
   map: (c: ColumnClause<any>) => ColumnClause<any>,
 ): ColumnElement<any> {
-  if (expr instanceof ColumnClause) return map(expr);
-  if (expr instanceof BinaryExpression) {
-    const l = adaptColumns(expr.left, map);
-    const r = adaptColumns(expr.right, map);
-    return l === expr.left && r === expr.right ? expr : new BinaryExpression(l, expr.operator, r, expr.type);
-  }
-  if (expr instanceof BooleanClauseList) {
-    const cs = expr.clauses.map((c) => adaptColumns(c, map));
-    return cs.every((c, i) => c === expr.clauses[i])
-      ? expr
-      : expr.operator === "AND"
-        ? and(...cs)
-        : new BooleanClauseList("OR", cs);
-  }
-  if (expr instanceof UnaryExpression) {
-    const e = adaptColumns(expr.element, map);
-    return e === expr.element ? expr : new UnaryExpression(e, expr.operator, expr.modifier, expr.type);
-  }
-  return expr;
+  return replaceColumns(expr, (c) => {
+    const r = map(c);
+    return r === c ? undefined : r;
+  });
 }

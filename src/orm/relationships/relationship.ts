@@ -32,6 +32,7 @@ import { exists } from "../../sql/select-base.js";
 import { select } from "../../sql/select.js";
 import { mapperOfInstance } from "../mapping/registry.js";
 import { STATE, type InstanceState } from "../state/instance-state.js";
+import { fromReplacer, replaceColumns } from "../loading/clause-adapter.js";
 import { relationshipJoinSteps } from "./joins.js";
 import type { RelationshipOptions } from "./options.js";
 import type { RelationshipProperty, TargetRef } from "./property.js";
@@ -153,23 +154,25 @@ function targetState(p: RelationshipProperty, obj: unknown): InstanceState {
   return (obj as { [STATE]: InstanceState })[STATE];
 }
 
-/** `EXISTS (SELECT 1 FROM target [, secondary] WHERE <join> [AND criterion])`, correlated to the parent. */
+/**
+ * `EXISTS (SELECT … FROM target [, secondary] WHERE <join> [AND criterion])`, correlated to the
+ * parent. A self-referential relationship reads the related rows from an alias, and the
+ * criterion is adapted to it (as SQLAlchemy does).
+ */
 function existsRelated(p: RelationshipProperty, criterion: Criterion | undefined): ColumnElement<boolean> {
-  if (p.mapper.table === p.target.table) {
-    throw new ArgumentError(
-      `${p.where} relates ${p.mapper.className} to itself: any()/has() would need an alias of the inner table. ` +
-        `Write the EXISTS with an alias: const c = ${p.mapper.className}.__table__.alias(); exists(select(c.c.id).where(...)).`,
-      "ATH-ORM-REL-SELF",
-    );
-  }
-  const pk = p.target.pkProps[0]!.column;
-  const conds: Criterion[] = [p.primaryjoin];
+  const selfRef = p.mapper.table === p.target.table;
+  const target = selfRef ? p.target.table.alias() : p.target.table;
+  const steps = relationshipJoinSteps(p, { target });
+  const conds: Criterion[] = steps.map((st) => st.onclause);
+  const pk = (target.c as Record<string, ColumnElement<any>>)[p.target.pkProps[0]!.column.key]!;
   let stmt = select(pk);
-  if (p.secondary !== null) {
-    conds.push(p.secondaryjoin!);
-    stmt = stmt.selectFrom(p.secondary);
-  }
-  if (criterion !== undefined) conds.push(criterion);
+  if (p.secondary !== null) stmt = stmt.selectFrom(p.secondary);
+  if (criterion !== undefined)
+    conds.push(
+      selfRef
+        ? replaceColumns(criterion as ColumnElement<any>, fromReplacer([[p.target.table, target]]))
+        : criterion,
+    );
   return exists(stmt.where(and(...conds)));
 }
 
