@@ -376,4 +376,17 @@ ormSuite("relationships: eager loading and the N+1 problem", Base.metadata, (ctx
     const o = (await s.get(Order, 5))!;
     expect(o.user).toBe(u);
   });
+
+  test("a deeper option reaches children of a collection loaded earlier in the Session", async () => {
+    await using s = session();
+    const u = (await s.scalars(select(User).where(User.id.eq(6)).options(selectinload(User.orders)))).one();
+    expect(() => u.orders[0]!.items).toThrow(UnloadedRelationshipError);
+    const again = (
+      await s.scalars(
+        select(User).where(User.id.eq(6)).options(selectinload(User.orders).selectinload(Order.items)),
+      )
+    ).one();
+    expect(again).toBe(u);
+    expect(u.orders[0]!.items.length).toBe(ITEMS_PER_ORDER);
+  });
 });

@@ -32,6 +32,11 @@ export interface RelatedLoadingSession {
 export interface LoadRelatedOptions {
   /** Reload relationships already loaded. */
   reload?: boolean;
+  /**
+   * Reload relationships already loaded unless they have changes not flushed (a query whose
+   * options go deeper than this relationship: its children must pass through that load).
+   */
+  reloadUnchanged?: boolean;
   /** Adjusts each loading SELECT (loader options for the next level of a path). */
   adapt?: (stmt: Select<any, any>) => Select<any, any>;
   /** Runs each loading SELECT (default: `session._loadRows`); eager loaders run it at their load path. */
@@ -56,8 +61,10 @@ export async function loadRelated(
   const byKey = new Map<IdentityKey, InstanceState[]>();
   const keyValues = new Map<IdentityKey, unknown[]>();
   for (const s of states) {
-    if (s.key === null || (!options.reload && s.related !== null && s.related[prop.index] !== undefined))
-      continue;
+    if (s.key === null) continue;
+    if (!options.reload && s.related !== null && s.related[prop.index] !== undefined) {
+      if (!options.reloadUnchanged || s.relCommitted?.has(prop.index)) continue;
+    }
     let vals: unknown[];
     let missing = false;
     if (single >= 0) {

@@ -43,7 +43,12 @@ registerLoaderStrategy("selectin", {
   setup(ctx, entity, prop) {
     const rel = prop as RelationshipProperty;
     const path = entity.path.child(rel, rel.target);
-    ctx.addPostLoad(entity, (states, load) => runLoad(rel, states, load, (stmt) => load.loadAt(stmt, path)));
+    // Options going deeper (selectinload(A.b).selectinload(B.c)) must reach children already
+    // loaded too, so an unchanged loaded collection is loaded again through this path.
+    const deeper = ctx.elementsAt(path).length > 0;
+    ctx.addPostLoad(entity, (states, load) =>
+      runLoad(rel, states, load, (stmt) => load.loadAt(stmt, path), undefined, deeper),
+    );
   },
 });
 
@@ -94,10 +99,12 @@ async function runLoad(
   load: LoadContext,
   run: (stmt: Select<any, any>) => Promise<unknown[][]>,
   keySource?: Select<any, any>,
+  reloadUnchanged = false,
 ): Promise<void> {
   const session = load.session as unknown as RelatedLoadingSession;
   return void (await loadRelated(session, rel, states, {
     reload: load.populateExisting,
+    reloadUnchanged,
     run,
     ...(keySource !== undefined ? { keySource } : {}),
   }));
