@@ -9,6 +9,7 @@
  *          --cpu-prof / --profile (Athanor adapters by default: a V8 CPU profile of each workload's timed
  *          runs, written to <out>/profiles/*.cpuprofile and summarized in <out>/profile.md)
  *          --no-t1 --no-sqlalchemy --out=DIR
+ *          --only-t1 (T1 alone: no database workloads, no SQLAlchemy; results under .data/t1-only unless --out)
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync, existsSync } from "node:fs";
@@ -68,13 +69,14 @@ function parseArgs(argv: string[]): Options {
     return items;
   };
   const smoke = get("smoke") === "true";
+  const onlyT1 = get("only-t1") === "true";
   const profile = get("profile") === "true" || get("cpu-prof") === "true";
   const scale = Number(get("scale") ?? 1);
   let libs = list("lib", LIBRARIES);
   if (profile && !get("lib")) libs = ["raw", "athanor-core", "athanor-orm"];
   return {
-    dbs: list("db", DB_KINDS),
-    libs,
+    dbs: onlyT1 ? [] : list("db", DB_KINDS),
+    libs: onlyT1 ? [] : libs,
     workloads: list("workloads", WORKLOADS),
     runs: Number(get("runs") ?? (smoke ? 1 : 15)),
     budgetMs: Number(get("budget") ?? 1000),
@@ -82,12 +84,21 @@ function parseArgs(argv: string[]): Options {
     sizes: smoke ? SMOKE_SIZES : scaled(DEFAULT_SIZES, scale),
     smoke,
     profile,
-    t1: get("no-t1") !== "true" && !profile && (get("t1") !== undefined || !get("lib")),
+    t1: onlyT1 || (get("no-t1") !== "true" && !profile && (get("t1") !== undefined || !get("lib"))),
     sqlalchemy:
-      get("no-sqlalchemy") !== "true" && !profile && (get("sqlalchemy") !== undefined || !get("lib")),
+      !onlyT1 &&
+      get("no-sqlalchemy") !== "true" &&
+      !profile &&
+      (get("sqlalchemy") !== undefined || !get("lib")),
     out:
       get("out") ??
-      (smoke ? path.join(DATA_DIR, "smoke") : profile ? path.join(DATA_DIR, "profile") : RESULTS_DIR),
+      (smoke
+        ? path.join(DATA_DIR, "smoke")
+        : profile
+          ? path.join(DATA_DIR, "profile")
+          : onlyT1
+            ? path.join(DATA_DIR, "t1-only")
+            : RESULTS_DIR),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * T1's generated projects: one schema of 50 tables (500 columns, 80 foreign-key relationships)
  * and 100 typed queries (a join, two conditions, the row type read back), written for Athanor
- * Core, Drizzle (pg-core + relations) and Kysely (a Database interface). Deterministic.
+ * Core (Tables), Athanor ORM (declarative models with both sides of each relationship, queried
+ * through a Session), Drizzle (pg-core + relations) and Kysely (a Database interface). Deterministic.
  */
 import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -93,6 +94,73 @@ function athanor(tables: Tbl[]): string {
       `  const c1: number | null = r.c1;`,
       `  const s: string | null = r.bC2;`,
       `  return id + (c1 ?? 0) + r.bId + (s?.length ?? 0);`,
+      `}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * The ORM project: each table a declarative model; each foreign key a relationship with both
+ * sides (`tNRef` many-to-one, `tMList` one-to-many, backPopulates). Queries select the model,
+ * join the relationship, filter on both classes, load the related object with selectinload and
+ * read attributes of both back.
+ */
+function athanorOrm(tables: Tbl[]): string {
+  const type = (c: Col) =>
+    c.kind === "int"
+      ? "Integer"
+      : c.kind === "string"
+        ? "String(100)"
+        : c.kind === "bool"
+          ? "Boolean"
+          : "DateTime";
+  const lines = [
+    `import { Boolean, DateTime, Integer, String, select } from "athanor";`,
+    `import { declarativeBase, mappedColumn, relationship, selectinload, type Session } from "athanor/orm";`,
+    `export const Base = declarativeBase();`,
+  ];
+  const back = new Map<number, { from: Tbl; fk: Col }[]>();
+  for (const t of tables)
+    for (const c of t.cols)
+      if (c.fk !== undefined) back.set(c.fk, [...(back.get(c.fk) ?? []), { from: t, fk: c }]);
+  for (const t of tables) {
+    const cols = t.cols.map((c) => {
+      const opts =
+        c.key === "id"
+          ? `{ primaryKey: true }`
+          : c.fk !== undefined
+            ? `{ name: "${c.name}", foreignKey: "t${c.fk}.id" }`
+            : `{ nullable: true }`;
+      return `  ${c.key}: mappedColumn(${type(c)}, ${opts}),`;
+    });
+    const rels: string[] = [];
+    for (const c of t.cols.filter((c) => c.fk !== undefined))
+      rels.push(
+        `  static t${c.fk}Ref = relationship(() => T${c.fk}, { backPopulates: "t${t.i}List" });`,
+        `  declare t${c.fk}Ref: T${c.fk};`,
+      );
+    for (const { from } of back.get(t.i) ?? [])
+      rels.push(
+        `  static t${from.i}List = relationship(() => T${from.i}, { backPopulates: "t${t.i}Ref" });`,
+        `  declare t${from.i}List: T${from.i}[];`,
+      );
+    lines.push(`export class T${t.i} extends Base.model("t${t.i}", {`, ...cols, `}) {`, ...rels, `}`);
+  }
+  lines.push(`declare const session: Session;`);
+  for (const { q, a, b } of queries(tables)) {
+    lines.push(
+      `export async function q${q}(): Promise<number> {`,
+      `  const stmt = select(T${a.i})`,
+      `    .join(T${a.i}.t${b.i}Ref)`,
+      `    .where(T${a.i}.c1.gt(${q}), T${b.i}.c2.eq("x"))`,
+      `    .options(selectinload(T${a.i}.t${b.i}Ref));`,
+      `  const rows = (await session.scalars(stmt)).all();`,
+      `  const r = rows[0]!;`,
+      `  const id: number = r.id;`,
+      `  const c1: number | null = r.c1;`,
+      `  const s: string | null = r.t${b.i}Ref.c2;`,
+      `  return id + (c1 ?? 0) + r.t${b.i}Ref.id + (s?.length ?? 0);`,
       `}`,
     );
   }
@@ -216,7 +284,7 @@ export interface T1Project {
   dir: string;
 }
 
-/** Writes the three projects under `root`; `athanorTypes` is the directory of Athanor's emitted .d.ts. */
+/** Writes the four projects under `root`; `athanorTypes` is the directory of Athanor's emitted .d.ts. */
 export function writeProjects(root: string, athanorTypes: string): T1Project[] {
   const tables = schema();
   rmSync(root, { recursive: true, force: true });
@@ -251,7 +319,12 @@ export function writeProjects(root: string, athanorTypes: string): T1Project[] {
     writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));
     projects.push({ library, dir });
   };
-  write("athanor", { "schema.ts": athanor(tables) }, { athanor: [path.join(athanorTypes, "index.d.ts")] });
+  const athanorPaths = {
+    athanor: [path.join(athanorTypes, "index.d.ts")],
+    "athanor/orm": [path.join(athanorTypes, "orm", "index.d.ts")],
+  };
+  write("athanor-core", { "schema.ts": athanor(tables) }, athanorPaths);
+  write("athanor-orm", { "models.ts": athanorOrm(tables) }, athanorPaths);
   const [dSchema, dQueries] = drizzle(tables).split("\u0000");
   // Drizzle and Kysely resolve from bench/node_modules (the projects live under bench/.data).
   write("drizzle", { "schema.ts": dSchema!, "queries.ts": dQueries! }, {});

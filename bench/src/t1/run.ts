@@ -1,6 +1,6 @@
 /**
  * T1: what the types cost. Emits Athanor's declarations (as a user gets them from the package),
- * generates the same schema + 100 queries for Athanor, Drizzle and Kysely, and runs
+ * generates the same schema + 100 queries for Athanor Core, Athanor ORM, Drizzle and Kysely, and runs
  * `tsc --noEmit --extendedDiagnostics` on each (median wall time of several runs).
  */
 import { spawnSync } from "node:child_process";
@@ -94,7 +94,10 @@ export async function runT1(smoke: boolean): Promise<T1Result> {
       `queries (a join, two conditions, the row type read back), checked with \`tsc --noEmit --extendedDiagnostics\` (TypeScript ` +
       `${tsc(["--version"]).out.trim().replace("Version ", "")}, strict, skipLibCheck; median of ${runs} runs, one if a run takes over 10 s). Athanor is checked against its emitted ` +
       "declarations (as installed from the package), Drizzle (pg-core tables + relations()) and Kysely (a Database interface) against theirs. " +
-      "Athanor's column is Core tables: ORM models and relationships are not in it yet.",
+      "Athanor Core: Tables, `select(columns).join(table, on).where(…)` run on a Connection. Athanor ORM: the tables as declarative " +
+      "models (`mappedColumn`), each foreign key a `relationship()` on both sides (many-to-one and the collection, backPopulates, " +
+      "`declare`d instance types), queries `select(Model).join(Model.rel).where(…).options(selectinload(Model.rel))` run through " +
+      "`session.scalars()`, reading the instance's attributes and the loaded related object's.",
     entries,
   };
 }

@@ -287,7 +287,15 @@ function newInstance(
   state.session = session;
   Object.defineProperty(obj, STATE, { value: state, writable: true });
   idmap.set(key, state);
+  if (mapper._loadedSample === null) keepLoadedShape(mapper);
   return state;
+}
+
+/** An empty instance made as loading makes them, held by its mapper (see orm/shapes.ts). */
+function keepLoadedShape(mapper: Mapper): void {
+  const obj = Object.create((mapper.class_ as { prototype: object }).prototype) as object;
+  Object.defineProperty(obj, STATE, { value: new InstanceState(mapper, obj, []), writable: true });
+  mapper._loadedSample = obj;
 }
 
 function overwrite(state: InstanceState, values: unknown[]): void {

@@ -17,7 +17,6 @@
  * select(User).where(User.email.eq("ann@x.io"))   // yields User instances through a Session
  */
 import { ArgumentError } from "../../util/errors.js";
-import type { Column } from "../../schema/column.js";
 import type { Constraint } from "../../schema/constraints.js";
 import type { Index } from "../../schema/indexes.js";
 import { Table, type BoundColumns, type ColumnSpec, type TableOptions } from "../../schema/table.js";
@@ -31,8 +30,14 @@ type AbstractCtor = abstract new (...args: any) => any;
 type FunctionKey = "name" | "length" | "caller" | "arguments" | "call" | "apply" | "bind" | "toString";
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-/** The instance attributes of a model: each column's value type, by key. */
-export type ModelRow<C> = { -readonly [K in keyof C]: C[K] extends Column<infer T, any, any> ? T : never };
+/**
+ * The instance attributes of a model: each column's value type, by key. Read from the value
+ * phantom rather than by matching `Column<infer T, …>`: a foreign key column is an intersection
+ * (`Column & ForeignKeyed`), which TypeScript would infer from member by member.
+ */
+export type ModelRow<C> = {
+  -readonly [K in keyof C]: C[K] extends { readonly __value?: infer T } ? T : never;
+};
 type RequiredKeys<C, Auto> = Exclude<
   {
     [K in keyof C]-?: C[K] extends { readonly __insertOptional?: false }

@@ -65,6 +65,8 @@ export class Mapper<T extends object = any> {
   _final = false;
   /** True once an added instance was checked for class fields hiding mapped attributes. @internal */
   _shadowChecked = false;
+  /** An instance as loading makes them, kept so that their hidden class survives major GCs (orm/shapes.ts). @internal */
+  _loadedSample: object | null = null;
 
   constructor(
     readonly registry: Registry,

@@ -192,6 +192,7 @@ function adopt(
   validators?: Record<string, Validator>,
 ): void {
   mapper.class_ = cls as abstract new (...args: any) => any;
+  mapper._loadedSample = null;
   bindRelationships(mapper, cls);
   if (!Object.prototype.hasOwnProperty.call(cls, MAPPER))
     Object.defineProperty(cls, MAPPER, { value: mapper });

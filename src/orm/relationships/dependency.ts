@@ -21,7 +21,7 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { DependencyProcessor, SyncOp, UnitOfWork } from "../session/unit-of-work.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { currentMembers, histories, stateOfObj } from "./flush-history.js";
-import { hasParent, orphanedFrom } from "./parent-flags.js";
+import { hasParent, mayHaveOrphans, orphanedFrom } from "./parent-flags.js";
 import type { RelationshipProperty } from "./property.js";
 
 type Edge = readonly [Mapper, Mapper];
@@ -242,11 +242,14 @@ export async function presort(uow: UnitOfWork): Promise<void> {
   for (let progressed = true; progressed;) {
     progressed = false;
     for (const mapper of uow.mappers()) {
-      for (const s of [...(uow.saves.get(mapper) ?? [])]) {
-        if (orphanChecked.has(s)) continue;
-        orphanChecked.add(s);
-        // Detached from a delete-orphan parent: deleted (pending: expunged), SQLAlchemy's _is_orphan.
-        if (orphanedFrom(s) !== null) uow.registerDelete(s);
+      const saves = uow.saves.get(mapper);
+      if (saves !== undefined && mayHaveOrphans()) {
+        for (const s of [...saves]) {
+          if (orphanChecked.has(s)) continue;
+          orphanChecked.add(s);
+          // Detached from a delete-orphan parent: deleted (pending: expunged), SQLAlchemy's _is_orphan.
+          if (orphanedFrom(s) !== null) uow.registerDelete(s);
+        }
       }
       for (const p of processorsOf(mapper)) {
         const saves = unseen(seenSaves, p, uow.saves.get(mapper));

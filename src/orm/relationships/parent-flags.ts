@@ -14,6 +14,8 @@ import { STATE } from "../state/instance-state.js";
 import type { RelationshipProperty } from "./property.js";
 
 const flags = new WeakMap<InstanceState, Map<RelationshipProperty, boolean>>();
+/** False until some object is flagged: flushes then skip looking for orphans. */
+let anyFlagged = false;
 
 function stateOfChild(child: object): InstanceState | undefined {
   return (child as { [STATE]?: InstanceState })[STATE];
@@ -26,6 +28,7 @@ export function setHasParent(child: object, prop: RelationshipProperty, attached
   let m = flags.get(s);
   if (m === undefined) flags.set(s, (m = new Map()));
   m.set(prop, attached);
+  anyFlagged = true;
 }
 
 /** True / false when an event said so; undefined when nothing did since the object was loaded or made. */
@@ -43,10 +46,16 @@ export function clearParentFlags(s: InstanceState): void {
  * detached from any one of its delete-orphan parents is enough).
  */
 export function orphanedFrom(s: InstanceState): RelationshipProperty | null {
+  if (!anyFlagged) return null;
   const m = flags.get(s);
   if (m === undefined) return null;
   for (const [prop, attached] of m) if (!attached) return prop;
   return null;
+}
+
+/** Whether any object was ever flagged (else no object can be an orphan). */
+export function mayHaveOrphans(): boolean {
+  return anyFlagged;
 }
 
 /** Whether a relationship's members are flagged: the delete-orphan ones only. */

@@ -133,7 +133,10 @@ export class Relationship<T extends object = any> implements HasJoinTarget {
     return { [JOIN_TARGET]: () => relationshipJoinSteps(p, { target }) };
   }
 
-  /** `select(User).join(User.orders)`: the joins, ON clauses from the relationship. @internal */
+  /**
+   * `select(User).join(User.orders)`: the joins, ON clauses from the relationship. Public
+   * on purpose: left out of the emitted .d.ts, join() would no longer accept a relationship.
+   */
   [JOIN_TARGET](): readonly JoinTargetStep[] {
     return relationshipJoinSteps(this.property);
   }

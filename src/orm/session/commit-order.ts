@@ -195,12 +195,12 @@ export function orderSaves(
 ): Batch[] {
   const out: Batch[] = [];
   for (const g of groups) {
-    const states = g.mappers.flatMap((m) => [...(saves.get(m) ?? [])]);
-    if (states.length === 0) continue;
     if (!g.cyclic) {
       for (const m of g.mappers) if (saves.get(m)?.size) out.push({ mapper: m, states: [...saves.get(m)!] });
       continue;
     }
+    const states = g.mappers.flatMap((m) => [...(saves.get(m) ?? [])]);
+    if (states.length === 0) continue;
     const levels = rowLevels(states, (s) => saveAfter.get(s)?.keys() ?? []);
     if (levels instanceof RowCycle) throw cycleError(levels.items, saveAfter, "saved");
     out.push(...byLevel(g, states, levels));

@@ -49,6 +49,11 @@ export class IdentityMap {
     return out;
   }
 
+  /** Calls `fn` with every stored state; `fn` must not add or remove states. */
+  forEachState(fn: (s: InstanceState) => void): void {
+    for (const m of this.byMapper.values()) for (const s of m.values()) fn(s);
+  }
+
   /** Number of objects held. */
   get size(): number {
     let n = 0;
@@ -57,6 +62,6 @@ export class IdentityMap {
   }
 
   clear(): void {
-    this.byMapper.clear();
+    if (this.byMapper.size > 0) this.byMapper.clear();
   }
 }

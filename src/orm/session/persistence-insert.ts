@@ -59,15 +59,41 @@ export async function insertStates(
   mapper: Mapper,
   states: readonly InstanceState[],
 ): Promise<void> {
-  const groups = new Map<string, InstanceState[]>();
+  const groups = new Map<string | number, InstanceState[]>();
+  const width = mapper.columnProps.length;
+  let lastSig: string | number | null = null;
+  let last: InstanceState[] | null = null;
   for (const s of states) {
-    let sig = "";
-    for (const v of s.values) sig += v === undefined ? "0" : "1";
-    const g = groups.get(sig);
-    if (g) g.push(s);
-    else groups.set(sig, [s]);
+    const sig = width <= 30 ? givenMask(s.values) : givenString(s.values);
+    if (sig !== lastSig) {
+      lastSig = sig;
+      last = groups.get(sig) ?? null;
+      if (last === null) groups.set(sig, (last = []));
+    }
+    last!.push(s);
   }
-  for (const [sig, group] of groups) await insertGroup(ctx, mapper, sig, group);
+  for (const [sig, group] of groups)
+    await insertGroup(ctx, mapper, typeof sig === "number" ? maskString(sig, width) : sig, group);
+}
+
+/** Which values are given, as bits (value index i: bit i). */
+function givenMask(values: readonly unknown[]): number {
+  let mask = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== undefined) mask |= 1 << i;
+  return mask;
+}
+
+/** Which values are given, as "0"/"1" per value index. */
+function givenString(values: readonly unknown[]): string {
+  let sig = "";
+  for (const v of values) sig += v === undefined ? "0" : "1";
+  return sig;
+}
+
+function maskString(mask: number, width: number): string {
+  let sig = "";
+  for (let i = 0; i < width; i++) sig += mask & (1 << i) ? "1" : "0";
+  return sig;
 }
 
 async function insertGroup(

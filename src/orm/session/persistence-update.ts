@@ -111,13 +111,18 @@ export async function updateRecords(
       const u = update(mapper.table).where(where);
       return returnValues ? u.returning(...generated.map((p) => p.column)) : u;
     });
-    const params = group.map((r) => {
+    const keyNames = mapper.pkProps.map((_, j) => "w" + j);
+    const params = new Array<Record<string, unknown>>(group.length);
+    for (let k = 0; k < group.length; k++) {
+      const r = group[k]!;
+      const values = r.state.values;
       const o: Record<string, unknown> = {};
-      for (const p of set) o[p.key] = r.state.values[p.index];
-      r.keyValues.forEach((v, j) => (o["w" + j] = v));
+      for (const p of set) o[p.key] = values[p.index];
+      const kv = r.keyValues;
+      for (let j = 0; j < kv.length; j++) o[keyNames[j] ?? "w" + j] = kv[j];
       if (vp !== null) o.wv = r.oldVersion;
-      return o;
-    });
+      params[k] = o;
+    }
     const result = await ctx.conn.execute(stmt, params);
     if (result.rowcount >= 0 && result.rowcount !== group.length) {
       throw new StaleDataError(

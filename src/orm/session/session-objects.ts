@@ -93,7 +93,11 @@ function addOne(session: Session, obj: object, s: InstanceState): void {
  * related before `add()` (e.g. `order.user = user` after `session.add(user)`).
  */
 export function cascadeOnFlush(session: Session): void {
-  for (const s of [...session._new, ...session._dirty]) {
+  // Only objects holding related objects can cascade; most flushes have none.
+  const holders: InstanceState[] = [];
+  for (const s of session._new) if (s.related !== null) holders.push(s);
+  for (const s of session._dirty) if (s.related !== null) holders.push(s);
+  for (const s of holders) {
     if (s.session !== session || s.related === null || (s.key !== null && !s.relModified)) continue;
     for (const [, child] of relatedInMemory(s, "save-update")) {
       const cs = stateOf(child);
@@ -134,6 +138,11 @@ export function expunge(session: Session, obj: object): void {
   for (const cs of cascaded) if (cs.session === session) detach(session, cs);
 }
 
+function release(s: InstanceState): void {
+  s.session = null;
+  s.deleted = false;
+}
+
 function detach(session: Session, s: InstanceState): void {
   session._new.delete(s);
   session._dirty.delete(s);
@@ -146,15 +155,10 @@ function detach(session: Session, s: InstanceState): void {
 }
 
 export function expungeAll(session: Session): void {
-  for (const s of [
-    ...session.identityMap.states(),
-    ...session._new,
-    ...session._deleted,
-    ...session._tx.deleted,
-  ]) {
-    s.session = null;
-    s.deleted = false;
-  }
+  session.identityMap.forEachState(release);
+  for (const s of session._new) release(s);
+  for (const s of session._deleted) release(s);
+  for (const s of session._tx.deleted) release(s);
   session.identityMap.clear();
   session._new.clear();
   session._dirty.clear();

@@ -29,7 +29,12 @@ import { loadAttributes } from "../relationships/session-load.js";
 import { IdentityMap } from "./identity-map.js";
 import * as objects from "./session-objects.js";
 import { SessionTransaction } from "./transaction.js";
+import { keepOrmShapes } from "../shapes.js";
 import { executeFlush, planFlush } from "./unit-of-work.js";
+
+function expireOnCommit(s: InstanceState): void {
+  s.expire("it was expired by commit() (expireOnCommit)");
+}
 
 export interface SessionOptions {
   /** The Engine the Session takes connections from. */
@@ -86,6 +91,7 @@ export class Session implements StateOwner {
     this.autoflush = options.autoflush ?? true;
     this.expireOnCommit = options.expireOnCommit ?? true;
     this.insertPageSize = options.insertPageSize ?? 1000;
+    keepOrmShapes();
   }
 
   // ---- objects ----
@@ -128,7 +134,8 @@ export class Session implements StateOwner {
     this._tx.active = true;
     // As SQLAlchemy: the attributes are expired first (their pending changes discarded), then loaded.
     objects.expireForRefresh(this, obj, attributes);
-    await this.autoflushIfEnabled();
+    const flushed = this.autoflushIfEnabled();
+    if (flushed !== undefined) await flushed;
     await objects.refresh(this, obj, attributes, options.forUpdate);
   }
   /**
@@ -183,8 +190,9 @@ export class Session implements StateOwner {
       if (existing.unloadedReason === null || !hasUnloadedDefaults(existing))
         return existing.obj as Instance<C>;
     }
-    await this.autoflushIfEnabled();
-    const conn = await this.connection();
+    const flushed = this.autoflushIfEnabled();
+    if (flushed !== undefined) await flushed;
+    const conn = this._tx.conn ?? (await this.connection());
     const obj = await loadByIdentity(this, conn, mapper, pk, options);
     return obj as Instance<C> | null;
   }
@@ -201,8 +209,9 @@ export class Session implements StateOwner {
   ): Promise<SessionResult<S>> {
     this.checkUsable();
     this._tx.active = true;
-    await this.autoflushIfEnabled();
-    const conn = await this.connection();
+    const flushed = this.autoflushIfEnabled();
+    if (flushed !== undefined) await flushed;
+    const conn = this._tx.conn ?? (await this.connection());
     if (isOrmSelect(stmt)) {
       const { rows, keys, compiled } = await executeOrmSelect(this, conn, stmt, params as Params | undefined);
       const plan = compiled.plan;
@@ -230,7 +239,8 @@ export class Session implements StateOwner {
     const list = Array.isArray(objs) ? (objs as object[]) : [objs as object];
     const states = list.map((o) => this._ownState(o, "loaded"));
     this._tx.active = true;
-    await this.autoflushIfEnabled();
+    const flushed = this.autoflushIfEnabled();
+    if (flushed !== undefined) await flushed;
     await loadAttributes(this, states, attributes, false);
     return objs;
   }
@@ -309,8 +319,7 @@ export class Session implements StateOwner {
       throw err;
     }
     this._tx.afterCommit();
-    if (this.expireOnCommit)
-      for (const s of this.identityMap.states()) s.expire("it was expired by commit() (expireOnCommit)");
+    if (this.expireOnCommit) this.identityMap.forEachState(expireOnCommit);
     await this.fire("afterCommit");
   }
 
@@ -388,8 +397,10 @@ export class Session implements StateOwner {
     return true;
   }
 
-  private async autoflushIfEnabled(): Promise<void> {
-    if (this.autoflush && !this.flushing) await this.flush();
+  /** Flushes when autoflush is on and there is something to flush (undefined: nothing to wait for). */
+  private autoflushIfEnabled(): Promise<void> | undefined {
+    if (this.autoflush && !this.flushing && !this.isClean()) return this.flush();
+    return undefined;
   }
 
   private checkUsable(): void {

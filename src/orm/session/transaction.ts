@@ -47,7 +47,7 @@ export class SessionTransaction {
 
   /** Keeps a new object's values before the running flush changes them. */
   rememberPending(s: InstanceState): void {
-    if (!this.pendingValues.has(s)) this.pendingValues.set(s, [...s.values]);
+    if (!this.pendingValues.has(s)) this.pendingValues.set(s, s.values.slice());
   }
   /** The running flush succeeded. */
   forgetPending(): void {

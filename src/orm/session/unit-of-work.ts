@@ -92,24 +92,50 @@ export function planFlush(session: Session): FlushPlan | null {
   const inserts = new Map<Mapper, InstanceState[]>();
   const updates = new Map<Mapper, InstanceState[]>();
   const deletes = new Map<Mapper, InstanceState[]>();
-  const push = (m: Map<Mapper, InstanceState[]>, s: InstanceState) => {
-    const list = m.get(s.mapper);
-    if (list) list.push(s);
-    else m.set(s.mapper, [s]);
-  };
-  for (const s of session._new) push(inserts, s);
-  for (const s of session._deleted) push(deletes, s);
+  groupByMapper(inserts, session._new);
+  groupByMapper(deletes, session._deleted);
+  const deleted = session._deleted;
+  let lastMapper: Mapper | null = null;
+  let lastList: InstanceState[] | null = null;
   for (const s of session._dirty) {
-    if (s.session !== session || s.key === null || s.deleted || session._deleted.has(s)) continue;
-    if (s.modified || s.relModified) push(updates, s);
-    else session._dirty.delete(s);
+    if (s.session !== session || s.key === null || s.deleted || deleted.has(s)) continue;
+    if (!(s.modified || s.relModified)) {
+      session._dirty.delete(s);
+      continue;
+    }
+    if (s.mapper !== lastMapper) {
+      lastMapper = s.mapper;
+      lastList = updates.get(lastMapper) ?? null;
+      if (lastList === null) updates.set(lastMapper, (lastList = []));
+    }
+    lastList!.push(s);
   }
   if (inserts.size === 0 && updates.size === 0 && deletes.size === 0) return null;
-  for (const [m, states] of inserts)
-    if (!m.events.has("beforeInsert")) for (const s of states) checkRequired(m, s, true, syncedColumns(m));
-  for (const [m, states] of updates)
-    if (!m.events.has("beforeUpdate")) for (const s of states) checkRequired(m, s, false, syncedColumns(m));
+  for (const [m, states] of inserts) {
+    if (m.events.has("beforeInsert")) continue;
+    const later = syncedColumns(m);
+    for (const s of states) checkRequired(m, s, true, later);
+  }
+  for (const [m, states] of updates) {
+    if (m.events.has("beforeUpdate")) continue;
+    const later = syncedColumns(m);
+    for (const s of states) checkRequired(m, s, false, later);
+  }
   return { inserts, updates, deletes };
+}
+
+/** Appends states to their mapper's list (consecutive states of one mapper without a lookup each). */
+function groupByMapper(out: Map<Mapper, InstanceState[]>, states: Iterable<InstanceState>): void {
+  let lastMapper: Mapper | null = null;
+  let lastList: InstanceState[] | null = null;
+  for (const s of states) {
+    if (s.mapper !== lastMapper) {
+      lastMapper = s.mapper;
+      lastList = out.get(lastMapper) ?? null;
+      if (lastList === null) out.set(lastMapper, (lastList = []));
+    }
+    lastList!.push(s);
+  }
 }
 
 /** The objects of one flush and what relationships add to it (SQLAlchemy: `UOWTransaction`). */
@@ -142,6 +168,16 @@ export class UnitOfWork {
     let set = this.saves.get(s.mapper);
     if (set === undefined) this.saves.set(s.mapper, (set = new Set()));
     set.add(s);
+  }
+  /** `registerSave` of objects of one mapper (before any delete is registered: none is skipped for that). */
+  registerSaves(mapper: Mapper, states: readonly InstanceState[]): void {
+    if (this.deletes.size > 0) {
+      for (const s of states) this.registerSave(s);
+      return;
+    }
+    let set = this.saves.get(mapper);
+    if (set === undefined) this.saves.set(mapper, (set = new Set()));
+    for (const s of states) if (!s.deleted) set.add(s);
   }
   /** The object is DELETEd in this flush; a pending one leaves the Session instead (it has no row). */
   registerDelete(s: InstanceState): void {
@@ -194,8 +230,8 @@ export class UnitOfWork {
 export async function executeFlush(ctx: FlushContext, plan: FlushPlan): Promise<void> {
   const session = ctx.session;
   const uow = new UnitOfWork(ctx);
-  for (const list of plan.inserts.values()) for (const s of list) uow.registerSave(s);
-  for (const list of plan.updates.values()) for (const s of list) uow.registerSave(s);
+  for (const [m, list] of plan.inserts) uow.registerSaves(m, list);
+  for (const [m, list] of plan.updates) uow.registerSaves(m, list);
   for (const list of plan.deletes.values()) for (const s of list) uow.registerDelete(s);
   await presort(uow);
 
@@ -204,8 +240,8 @@ export async function executeFlush(ctx: FlushContext, plan: FlushPlan): Promise<
   for (const m of mappers) for (const p of processorsOf(m)) edges.push(...p.edges());
   const groups = sortMapperGroups(mappers, edges);
   // What the flush changes on new objects (keys, foreign keys, defaults) is undone if it fails.
-  for (const set of uow.saves.values())
-    for (const s of set) if (s.key === null) session._tx.rememberPending(s);
+  const tx = session._tx;
+  for (const set of uow.saves.values()) for (const s of set) if (s.key === null) tx.rememberPending(s);
 
   for (const batch of orderSaves(groups, uow.saves, uow.saveAfter))
     await saveBatch(ctx, uow, batch.mapper, batch.states);
@@ -216,15 +252,18 @@ export async function executeFlush(ctx: FlushContext, plan: FlushPlan): Promise<
   for (const batch of orderDeletes(groups, uow.deletes)) await deleteBatch(ctx, batch.mapper, batch.states);
 
   // The relationships as they are now are what the database holds.
-  for (const set of [...uow.saves.values(), ...uow.deletes.values()]) {
-    for (const s of set) {
-      s.relCommitted = null;
-      if (s.related !== null)
-        for (const p of s.mapper.relationships)
-          if (p.writeOnly) (s.related[p.index] as { _reset?(): void } | undefined)?._reset?.();
-    }
-  }
+  for (const set of uow.saves.values()) clearRelationshipHistory(set);
+  for (const set of uow.deletes.values()) clearRelationshipHistory(set);
   session._tx.forgetPending();
+}
+
+function clearRelationshipHistory(states: Iterable<InstanceState>): void {
+  for (const s of states) {
+    if (s.relCommitted !== null) s.relCommitted = null;
+    if (s.related !== null)
+      for (const p of s.mapper.relationships)
+        if (p.writeOnly) (s.related[p.index] as { _reset?(): void } | undefined)?._reset?.();
+  }
 }
 
 /** UPDATEs and INSERTs of some objects of one mapper, their foreign keys copied first. */
@@ -235,11 +274,14 @@ async function saveBatch(
   states: readonly InstanceState[],
 ): Promise<void> {
   const session = ctx.session;
-  const toUpdate = states.filter((s) => s.key !== null);
-  const toInsert = states.filter((s) => s.key === null);
-  for (const s of states) {
-    const ops = uow.syncs.get(s);
-    if (ops !== undefined) applySyncs(s, ops);
+  const toUpdate: InstanceState[] = [];
+  const toInsert: InstanceState[] = [];
+  for (const s of states) (s.key !== null ? toUpdate : toInsert).push(s);
+  if (uow.syncs.size > 0) {
+    for (const s of states) {
+      const ops = uow.syncs.get(s);
+      if (ops !== undefined) applySyncs(s, ops);
+    }
   }
   await fireEach(ctx, mapper, "beforeUpdate", toUpdate);
   await fireEach(ctx, mapper, "beforeInsert", toInsert);
@@ -262,7 +304,7 @@ async function saveBatch(
     applyInsertDefaults(mapper, s);
   }
   if (toInsert.length > 0) await insertStates(ctx, mapper, toInsert);
-  for (const s of toInsert) afterInserted(ctx, s);
+  if (toInsert.length > 0) afterInsertedAll(ctx, mapper, toInsert);
 
   await fireEach(ctx, mapper, "afterUpdate", toUpdate);
   await fireEach(ctx, mapper, "afterInsert", toInsert);
@@ -311,25 +353,31 @@ async function fireEach(
   for (const s of states) await mapper.events.fire(name, mapper, ctx.conn, s.obj);
 }
 
-function afterInserted(ctx: FlushContext, s: InstanceState): void {
+/** After the INSERTs of new objects of one mapper: their keys, and their place in the identity map. */
+function afterInsertedAll(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): void {
   const session = ctx.session;
-  const key = s.mapper.identityKey(s.values);
-  if (key === null) {
-    throw new FlushError(
-      `Instance ${s.mapper.className} has a NULL identity key after its INSERT; its primary key was neither given nor generated.`,
-    );
+  const pending = session._new;
+  const inserted = session._tx.inserted;
+  const idmap = session.identityMap.forMapper(mapper);
+  for (const s of states) {
+    const key = mapper.identityKey(s.values);
+    if (key === null) {
+      throw new FlushError(
+        `Instance ${mapper.className} has a NULL identity key after its INSERT; its primary key was neither given nor generated.`,
+      );
+    }
+    s.key = key;
+    s.committed = null;
+    pending.delete(s);
+    inserted.add(s);
+    const other = idmap.get(key);
+    if (other !== undefined && other !== s) {
+      throw new FlushError(
+        `New instance ${mapper.className} with identity key ${JSON.stringify(key)} conflicts with a persistent instance already in the Session.`,
+      );
+    }
+    idmap.set(key, s);
   }
-  s.key = key;
-  s.committed = null;
-  session._new.delete(s);
-  session._tx.inserted.add(s);
-  const other = session.identityMap.get(s.mapper, key);
-  if (other !== undefined && other !== s) {
-    throw new FlushError(
-      `New instance ${s.mapper.className} with identity key ${JSON.stringify(key)} conflicts with a persistent instance already in the Session.`,
-    );
-  }
-  session.identityMap.add(s);
 }
 
 /** After an UPDATE: a changed primary key moves the object in the identity map (and back on rollback). */
