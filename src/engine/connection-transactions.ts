@@ -10,8 +10,9 @@
  * transaction comes (a write, a locking read, text(), a SAVEPOINT, a stream); if none comes,
  * COMMIT / ROLLBACK send nothing. A lone lookup costs one round trip instead of three, as with
  * the raw driver. Not done at REPEATABLE READ or SERIALIZABLE (the first read fixes the
- * transaction's snapshot), nor on SQLite (serializable; its BEGIN costs no round trip), nor after
- * explicit `begin()`. What still differs: the table locks a read takes (PostgreSQL's ACCESS
+ * transaction's snapshot), nor after explicit `begin()`. SQLite at its default level with no level
+ * asked for defers BEGIN too, as pysqlite (SQLAlchemy's default SQLite driver) does: it begins
+ * only before a write, so reads before it each see the latest commit. What still differs: the table locks a read takes (PostgreSQL's ACCESS
  * SHARE) end with the statement, so DDL of another session may run between two such reads.
  * The level is the one the engine set or read at connect; after SQL the engine can't see into
  * (text(), execDriverSql, pool listeners' SQL) it is read from the session again first.
@@ -63,7 +64,12 @@ export function autobegin(conn: Connection, first: CompiledStatement | null): Pr
 function mayReadOutside(conn: Connection, stmt: CompiledStatement | null): boolean {
   if (stmt === null || stmt.plainRead !== true) return false;
   const record = conn._record;
-  if (record.driver.autocommit || !conn.dialect.capabilities.plainReadsOutsideTransaction) return false;
+  const caps = conn.dialect.capabilities;
+  if (record.driver.autocommit) return false;
+  // Only while the session is untouched: a level asked for, or SQL the engine can't see into, keeps BEGIN first.
+  if (caps.plainReadsOutsideTransactionByDefault && !conn.engine._isolationRequested)
+    if (record.sessionIsolation === undefined) return true;
+  if (!caps.plainReadsOutsideTransaction) return false;
   const level = conn.engine._sessionIsolation(record);
   return level === "READ COMMITTED" || level === "READ UNCOMMITTED";
 }

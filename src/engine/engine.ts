@@ -321,6 +321,11 @@ export class Engine {
    * unknown), for the deferred BEGIN (connection.ts).
    * @internal
    */
+  /** Whether the engine asks for an isolation level (else the database's default holds). @internal */
+  get _isolationRequested(): boolean {
+    return this.isolationLevel !== null;
+  }
+
   _sessionIsolation(record: PooledConnection): IsolationLevel | null {
     const s = record.sessionIsolation;
     if (s !== undefined) return s;

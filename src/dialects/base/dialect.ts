@@ -44,6 +44,12 @@ export interface DialectCapabilities {
    * BEGIN, engine/connection.ts): each statement reads its own snapshot there.
    */
   plainReadsOutsideTransaction: boolean;
+  /**
+   * At the database's default isolation, with no level asked for, a plain read may run before
+   * BEGIN too: the driver SQLAlchemy uses by default works that way (pysqlite begins only before
+   * a write), so a session's reads may each see the latest commit, as there.
+   */
+  plainReadsOutsideTransactionByDefault: boolean;
   [flag: string]: boolean | number;
 }
 

@@ -55,6 +55,7 @@ export class MysqlDialect extends Dialect {
     maxBindParameters: 65535,
     lastrowidIsLastOfMany: false,
     plainReadsOutsideTransaction: true,
+    plainReadsOutsideTransactionByDefault: false,
   };
   readonly typeCompiler = new MysqlTypeCompiler("mysql");
   readonly StatementCompiler = MysqlCompiler;

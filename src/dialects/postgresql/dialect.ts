@@ -52,6 +52,7 @@ export class PostgresDialect extends Dialect {
     maxBindParameters: 65535,
     lastrowidIsLastOfMany: false,
     plainReadsOutsideTransaction: true,
+    plainReadsOutsideTransactionByDefault: false,
   };
   readonly typeCompiler = new PostgresTypeCompiler("postgresql");
   readonly StatementCompiler = PostgresCompiler;

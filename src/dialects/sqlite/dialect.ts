@@ -56,6 +56,7 @@ export class SqliteDialect extends Dialect {
     lastrowidIsLastOfMany: true,
     // Serializable only, and its BEGIN costs no round trip: BEGIN is never deferred.
     plainReadsOutsideTransaction: false,
+    plainReadsOutsideTransactionByDefault: true,
   };
   readonly typeCompiler = new SqliteTypeCompiler("sqlite");
   readonly StatementCompiler = SqliteCompiler;
