@@ -50,6 +50,11 @@ export interface DialectCapabilities {
    * a write), so a session's reads may each see the latest commit, as there.
    */
   plainReadsOutsideTransactionByDefault: boolean;
+  /**
+   * Each statement costs a network round trip (a server database), so one statement for many
+   * rows beats a statement per row even when it is larger (the ORM's batched UPDATE).
+   */
+  statementRoundTrip: boolean;
   [flag: string]: boolean | number;
 }
 

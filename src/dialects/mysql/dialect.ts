@@ -56,6 +56,7 @@ export class MysqlDialect extends Dialect {
     lastrowidIsLastOfMany: false,
     plainReadsOutsideTransaction: true,
     plainReadsOutsideTransactionByDefault: false,
+    statementRoundTrip: true,
   };
   readonly typeCompiler = new MysqlTypeCompiler("mysql");
   readonly StatementCompiler = MysqlCompiler;

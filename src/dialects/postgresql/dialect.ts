@@ -53,6 +53,7 @@ export class PostgresDialect extends Dialect {
     lastrowidIsLastOfMany: false,
     plainReadsOutsideTransaction: true,
     plainReadsOutsideTransactionByDefault: false,
+    statementRoundTrip: true,
   };
   readonly typeCompiler = new PostgresTypeCompiler("postgresql");
   readonly StatementCompiler = PostgresCompiler;

@@ -57,6 +57,7 @@ export class SqliteDialect extends Dialect {
     // Serializable only, and its BEGIN costs no round trip: BEGIN is never deferred.
     plainReadsOutsideTransaction: false,
     plainReadsOutsideTransactionByDefault: true,
+    statementRoundTrip: false,
   };
   readonly typeCompiler = new SqliteTypeCompiler("sqlite");
   readonly StatementCompiler = SqliteCompiler;

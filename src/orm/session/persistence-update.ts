@@ -6,10 +6,13 @@
  * change), plus client `onupdate` values and the version counter. Objects with the same set of
  * changed columns share one statement, run as an executemany; the rows matched must add up to
  * the objects, else the rows changed under us: StaleDataError (the version counter makes that
- * check precise). DELETEs go out as `pk IN (…)` per 1000 rows, or one executemany when a
+ * check precise). Where an executemany costs a round trip per row (PostgreSQL, MySQL), a large
+ * group with a one-column key and no version counter goes out instead as pages of
+ * `SET col = CASE pk WHEN … THEN … ELSE col END WHERE pk IN (…)` (see `updateBatched`). DELETEs go out as `pk IN (…)` per 1000 rows, or one executemany when a
  * version or a composite key must be checked per row.
  */
-import { bindparam, type ColumnElement } from "../../sql/base.js";
+import { bindparam, literal, type ColumnElement } from "../../sql/base.js";
+import { case_ } from "../../sql/case.js";
 import { delete_, update } from "../../sql/dml.js";
 import { and } from "../../sql/operators.js";
 import { StaleDataError } from "../errors.js";
@@ -102,8 +105,14 @@ export async function updateRecords(
   const canReturn = ctx.dialect.capabilities.supportsUpdateReturning === true;
   const serverVersion = mapper.versionProp !== null && mapper.versionIdGenerator === false;
   const returnValues = generated.length > 0 && canReturn && (mapper.eagerDefaults !== false || serverVersion);
+  const batchable =
+    !returnValues && mapper.versionProp === null && mapper.pkProps.length === 1 && executemanyIsPerRow(ctx);
   for (const [sig, group] of groups) {
     const set = sig.split(",").map((i) => mapper.columnProps[Number(i)]!);
+    if (batchable && group.length >= MIN_BATCHED_ROWS) {
+      await updateBatched(ctx, mapper, set, group);
+      continue;
+    }
     const vp = mapper.versionProp;
     const stmt = cachedStatement(mapper, `upd|${sig}|${returnValues ? 1 : 0}`, () => {
       let where: ColumnElement<boolean> = pkCriterion(mapper);
@@ -124,14 +133,7 @@ export async function updateRecords(
       params[k] = o;
     }
     const result = await ctx.conn.execute(stmt, params);
-    if (result.rowcount >= 0 && result.rowcount !== group.length) {
-      throw new StaleDataError(
-        `UPDATE statement on table '${mapper.table.name}' expected to update ${group.length} row(s); ${result.rowcount} were matched.` +
-          (vp !== null
-            ? " The row was changed or deleted by another transaction since it was loaded (version check)."
-            : ""),
-      );
-    }
+    checkRowcount(mapper, group.length, result.rowcount, vp !== null);
     if (returnValues) {
       const rows = result.tuples().all();
       group.forEach((r, k) => generated.forEach((p, j) => (r.state.values[p.index] = rows[k]?.[j])));
@@ -142,6 +144,64 @@ export async function updateRecords(
     if (mapper.eagerDefaults === true || serverVersion)
       await fetchByPrimaryKey(ctx, mapper, states, generated);
     else expireGenerated(states, generated, "onupdate");
+  }
+}
+
+/** Rows below which a group keeps the executemany (few round trips; its statement is cached). */
+const MIN_BATCHED_ROWS = 20;
+/** Most rows one CASE UPDATE carries. */
+const BATCH_PAGE_ROWS = 500;
+
+/**
+ * Whether the driver runs an executemany as one round trip per row, so a CASE UPDATE pays off.
+ * SQLite's per-row prepared statement is in-process and already fast (capability
+ * `statementRoundTrip`).
+ */
+function executemanyIsPerRow(ctx: FlushContext): boolean {
+  return ctx.dialect.capabilities.statementRoundTrip;
+}
+
+/** Raises StaleDataError when the rows an UPDATE matched don't add up to its objects. */
+function checkRowcount(mapper: Mapper, expected: number, rowcount: number, versioned: boolean): void {
+  if (rowcount < 0 || rowcount === expected) return;
+  throw new StaleDataError(
+    `UPDATE statement on table '${mapper.table.name}' expected to update ${expected} row(s); ${rowcount} were matched.` +
+      (versioned
+        ? " The row was changed or deleted by another transaction since it was loaded (version check)."
+        : " The row was deleted, or its key changed, by another transaction since it was loaded."),
+  );
+}
+
+/**
+ * One group's UPDATE as pages of `SET col = CASE pk WHEN :k THEN :v … ELSE col END WHERE pk IN (…)`.
+ * Values are bound with the column's type (its bind processing; the ELSE column gives the CASE
+ * the column's type where the server must infer parameter types). SQL-expression `onupdate`
+ * columns are added by the compiler as in the per-row statement.
+ */
+async function updateBatched(
+  ctx: FlushContext,
+  mapper: Mapper,
+  set: readonly ColumnProperty[],
+  group: readonly UpdateRecord[],
+): Promise<void> {
+  const pk = mapper.pkProps[0]!.column;
+  const perRow = 2 * set.length + 2;
+  const maxBind = ctx.dialect.capabilities.maxBindParameters;
+  const pageRows = Math.max(1, Math.min(BATCH_PAGE_ROWS, Math.floor(maxBind / perRow)));
+  for (let start = 0; start < group.length; start += pageRows) {
+    const page = group.slice(start, start + pageRows);
+    const keys = page.map((r) => literal(r.keyValues[0], pk.type));
+    const values: Record<string, ColumnElement<any>> = {};
+    for (const p of set) {
+      const col = p.column;
+      const whens = page.map((r, k) => [keys[k]!, literal(r.state.values[p.index], col.type)] as const);
+      values[col.key] = case_(pk, whens, { else: col });
+    }
+    const stmt = update(mapper.table)
+      .values(values as never)
+      .where(pk.in(page.map((r) => r.keyValues[0])));
+    const result = await ctx.conn.execute(stmt);
+    checkRowcount(mapper, page.length, result.rowcount, false);
   }
 }
 
