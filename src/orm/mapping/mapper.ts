@@ -162,10 +162,7 @@ export class Mapper<T extends object = any> {
 
   /** The identity key for primary key values (in primary key order). */
   identityKeyOfPk(pkValues: readonly unknown[]): IdentityKey {
-    if (pkValues.length === 1) return keyPart(pkValues[0]);
-    let key = "";
-    for (const v of pkValues) key += String(keyPart(v)) + "\u0001";
-    return key;
+    return valuesKey(pkValues);
   }
 
   /** A property by key, or an error naming the mapped attributes. */
@@ -185,8 +182,19 @@ export class Mapper<T extends object = any> {
   }
 }
 
+/**
+ * Key values (a primary key, a foreign key) as one Map key, normalised as identity keys are:
+ * relationship loading and the flush match rows to objects with it.
+ */
+export function valuesKey(vals: readonly unknown[]): IdentityKey {
+  if (vals.length === 1) return keyPart(vals[0]);
+  let key = "";
+  for (const v of vals) key += String(keyPart(v)) + "\u0001";
+  return key;
+}
+
 /** One primary key value as a Map key: numbers and safe bigints alike, dates by time, bytes by hex. */
-function keyPart(v: unknown): IdentityKey {
+export function keyPart(v: unknown): IdentityKey {
   switch (typeof v) {
     case "number":
     case "string":

@@ -11,9 +11,11 @@
  * (SQLAlchemy loads both through lazy loads at flush).
  */
 import type { Select } from "../../sql/select.js";
+import { valuesKey, type IdentityKey } from "../mapping/mapper.js";
 import { NO_VALUE, STATE, type InstanceState } from "../state/instance-state.js";
 import { IN_CHUNK, relatedSelect } from "./loader.js";
 import type { RelationshipProperty } from "./property.js";
+import { relationshipHistory } from "./history.js";
 import { isWriteOnlyCollection } from "./write-only.js";
 
 /** Members added to and removed from one relationship of one object. */
@@ -68,21 +70,12 @@ export async function histories(
   const out = new Map<InstanceState, History>();
   const unknownOriginal: InstanceState[] = [];
   for (const s of states) {
-    const current = s.related?.[prop.index];
-    if (prop.writeOnly) {
-      if (isWriteOnlyCollection(current) && (current._added.length > 0 || current._removed.length > 0))
-        out.set(s, { added: [...current._added], removed: [...current._removed] });
-      continue;
-    }
-    const rc = s.relCommitted;
-    if (rc === null || !rc.has(prop.index)) continue;
-    const orig = rc.get(prop.index);
-    if (orig === NO_VALUE) {
-      if (s.key !== null) unknownOriginal.push(s);
-      else out.set(s, diff([], members(current)));
-      continue;
-    }
-    out.set(s, diff(members(orig), members(current)));
+    // Only what changed since load or flush (a write-only collection: its queues).
+    if (!prop.writeOnly && !(s.relCommitted?.has(prop.index) ?? false)) continue;
+    const h = relationshipHistory(s, prop);
+    if (h.originalUnknown && s.key !== null) unknownOriginal.push(s);
+    else if (!prop.writeOnly || h.added.length > 0 || h.deleted.length > 0)
+      out.set(s, { added: h.added, removed: h.deleted });
   }
   if (unknownOriginal.length > 0) {
     const originals = await fetchMembers(session, prop, unknownOriginal);
@@ -140,14 +133,14 @@ export async function fetchMembers(
   states: readonly InstanceState[],
 ): Promise<Map<InstanceState, object[]>> {
   const out = new Map<InstanceState, object[]>();
-  const byKey = new Map<string, InstanceState[]>();
+  const byKey = new Map<IdentityKey, InstanceState[]>();
   const keyValues: unknown[][] = [];
   const idx = prop.parentKeyIndexes;
   for (const s of states) {
     out.set(s, []);
     const vals = idx.map((i) => committedValue(s, i));
     if (vals.some((v) => v === null || v === undefined)) continue;
-    const k = keyString(vals);
+    const k = valuesKey(vals);
     const list = byKey.get(k);
     if (list) list.push(s);
     else {
@@ -161,7 +154,7 @@ export async function fetchMembers(
     for (const row of rows) {
       const child = row[0] as object | null;
       if (child === null) continue;
-      for (const s of byKey.get(keyString(row.slice(1, 1 + width))) ?? []) {
+      for (const s of byKey.get(valuesKey(row.slice(1, 1 + width))) ?? []) {
         const list = out.get(s)!;
         if (!list.includes(child)) list.push(child);
       }
@@ -182,18 +175,4 @@ function diff(before: readonly object[], after: readonly object[]): History {
   const b = new Set(before);
   const a = new Set(after);
   return { added: after.filter((o) => !b.has(o)), removed: before.filter((o) => !a.has(o)) };
-}
-
-/** A Map key for key values: numbers and numeric bigints alike, dates by time, bytes by content. */
-export function keyString(vals: readonly unknown[]): string {
-  let k = "";
-  for (const v of vals) {
-    if (typeof v === "bigint")
-      k += v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? "number:" + Number(v) : "n:" + v;
-    else if (v instanceof Date) k += "d:" + v.getTime();
-    else if (v instanceof Uint8Array) k += "x:" + Buffer.from(v).toString("hex");
-    else k += typeof v + ":" + String(v);
-    k += "\u0001";
-  }
-  return k;
 }

@@ -19,7 +19,8 @@ import { and, or } from "../../sql/operators.js";
 import type { Table } from "../../schema/table.js";
 import { FlushError, StaleDataError } from "../errors.js";
 import type { InstanceState } from "../state/instance-state.js";
-import { committedValue, keyString } from "./flush-history.js";
+import { valuesKey } from "../mapping/mapper.js";
+import { committedValue } from "./flush-history.js";
 import type { RelationshipProperty } from "./property.js";
 
 /** The connection a flush writes through. */
@@ -84,7 +85,7 @@ function byTable(
     copyKey(row, prop, prop.syncPairs, parent, prop.parentKeyIndexes, committed);
     copyKey(row, prop, prop.secondarySyncPairs, child, prop.targetKeyIndexes, committed);
     const cols = table.columns.map((c) => c.key).filter((k) => k in row);
-    const key = keyString(cols.map((k) => row[k]));
+    const key = valuesKey(cols.map((k) => row[k]));
     let rows = out.get(table);
     if (rows === undefined) out.set(table, (rows = new Map()));
     rows.set(cols.join(",") + "|" + key, row);

@@ -9,7 +9,8 @@ import { FlushError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import type { SyncOp, UnitOfWork } from "../session/unit-of-work.js";
-import { committedValue, keyString, syncValue } from "./flush-history.js";
+import { valuesKey } from "../mapping/mapper.js";
+import { committedValue, syncValue } from "./flush-history.js";
 
 /** Writes UPDATEs of the changed columns of some persistent objects of one mapper. */
 export type UpdateWriter = (mapper: Mapper, states: readonly InstanceState[]) => Promise<void>;
@@ -81,10 +82,10 @@ export async function postUpdateDeletes(uow: UnitOfWork, write: UpdateWriter): P
       const parents = m2o ? uow.deletes.get(prop.target) : deleting;
       const children = m2o ? deleting : uow.deletes.get(prop.target);
       if (parents === undefined || children === undefined) continue;
-      const keys = new Set([...parents].map((p) => keyString(refIdx.map((i) => committedValue(p, i)))));
+      const keys = new Set([...parents].map((p) => valuesKey(refIdx.map((i) => committedValue(p, i)))));
       for (const c of children) {
         const fk = fkIdx.map((i) => committedValue(c, i));
-        if (fk.some((v) => v === null || v === undefined) || !keys.has(keyString(fk))) continue;
+        if (fk.some((v) => v === null || v === undefined) || !keys.has(valuesKey(fk))) continue;
         for (const i of fkIdx) syncValue(c, i, null);
         let set = byMapper.get(manyMapper);
         if (set === undefined) byMapper.set(manyMapper, (set = new Set()));

@@ -13,7 +13,7 @@
 import type { ColumnElement } from "../../sql/base.js";
 import { tuple_ } from "../../sql/conversions.js";
 import { select, type Select } from "../../sql/select.js";
-import type { IdentityKey } from "../mapping/mapper.js";
+import { keyPart, valuesKey, type IdentityKey } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { STATE } from "../state/instance-state.js";
 import { peekRelated, setCommittedRelated } from "./attributes.js";
@@ -81,7 +81,7 @@ export async function loadRelated(
       setCommittedRelated(s, prop, uselist ? [] : null);
       continue;
     }
-    const key = keyOf(vals);
+    const key = valuesKey(vals);
     if (fromIdentityMap) {
       // The identity map may hold it already: no SQL for that parent (SQLAlchemy does the same).
       const found = session.identityMap.get(target, target.identityKeyOfPk(vals));
@@ -115,7 +115,7 @@ export async function loadRelated(
     for (const row of rows) {
       const child = row[0] as object | null;
       if (child === null) continue;
-      const k = n === 1 ? keyOf1(row[1]) : keyOf(row.slice(1, 1 + n));
+      const k = n === 1 ? keyPart(row[1]) : valuesKey(row.slice(1, 1 + n));
       const list = found.get(k);
       if (list === undefined) found.set(k, [child]);
       else if (!uselist || list[list.length - 1] !== child) list.push(child);
@@ -157,27 +157,4 @@ export function relatedSelect(
   stmt = stmt.where(crit);
   if (prop.orderBy.length > 0) stmt = stmt.orderBy(...prop.orderBy);
   return stmt;
-}
-
-/** A Map key for key values (numbers and strings as such; the rest through the target's normaliser). */
-function keyOf(vals: readonly unknown[]): IdentityKey {
-  if (vals.length === 1) {
-    const v = vals[0];
-    if (typeof v === "number" || typeof v === "string") return v;
-  }
-  let k = "";
-  for (const v of vals) k += norm(v) + "\u0001";
-  return k;
-}
-
-function keyOf1(v: unknown): IdentityKey {
-  return typeof v === "number" || typeof v === "string" ? v : norm(v) + "\u0001";
-}
-
-function norm(v: unknown): string {
-  if (typeof v === "bigint")
-    return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? String(Number(v)) : "n" + v;
-  if (v instanceof Date) return "d" + v.getTime();
-  if (v instanceof Uint8Array) return "x" + Buffer.from(v).toString("hex");
-  return typeof v + ":" + String(v);
 }

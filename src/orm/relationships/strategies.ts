@@ -16,9 +16,8 @@
  */
 import { select, type Select } from "../../sql/select.js";
 import type { FromClause } from "../../sql/base.js";
-import { registerLoaderStrategy, loaderStrategy, type MapperProperty } from "../mapping/properties.js";
+import { registerLoaderStrategy, loaderStrategy } from "../mapping/properties.js";
 import type { EntityLoad, LoadContext } from "../loading/entity-load.js";
-import type { LoadElement } from "../loading/options.js";
 import type { QueryCompileContext } from "../loading/query-context.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { joinedLink, joinedSpec } from "./eager.js";
@@ -125,5 +124,3 @@ function parentKeySubquery(
   const inner = ctx.statement.withOnlyColumns(...(cols as never[])).subquery();
   return select(...(inner.columns as never[])) as unknown as Select<any, any>;
 }
-
-export type { MapperProperty, LoadElement };

@@ -14,7 +14,8 @@
  */
 import { FlushError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
-import { committedValue, keyString } from "../relationships/flush-history.js";
+import { valuesKey, type IdentityKey } from "../mapping/mapper.js";
+import { committedValue } from "../relationships/flush-history.js";
 import type { RelationshipProperty } from "../relationships/property.js";
 import type { InstanceState } from "../state/instance-state.js";
 
@@ -276,7 +277,7 @@ function referencingRows(
       const oneIdx = m2o ? prop.targetKeyIndexes : prop.parentKeyIndexes;
       const manyIdx = m2o ? prop.parentKeyIndexes : prop.targetKeyIndexes;
       const many = m2o ? prop.mapper : prop.target;
-      const parents = new Map<string, InstanceState>();
+      const parents = new Map<IdentityKey, InstanceState>();
       for (const s of states) if (s.mapper === one) parents.set(keyOf(s, oneIdx), s);
       for (const s of states) {
         if (s.mapper !== many) continue;
@@ -291,8 +292,8 @@ function referencingRows(
   return out;
 }
 
-function keyOf(s: InstanceState, idx: readonly number[]): string {
-  return keyString(idx.map((i) => committedValue(s, i)));
+function keyOf(s: InstanceState, idx: readonly number[]): IdentityKey {
+  return valuesKey(idx.map((i) => committedValue(s, i)));
 }
 
 function cycleError(
