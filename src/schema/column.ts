@@ -149,6 +149,8 @@ export class Column<T = unknown, K extends string = string, O extends boolean = 
     setField(this as ColumnClause<any>, "table", table);
     setField(this as ColumnClause<any>, "name", name);
     setField(this as ColumnClause<any>, "columnKey", key);
+    // A Table is keyed by identity, so its columns can be too (see ColumnClause._ck).
+    setField(this as ColumnClause<any>, "_keyedById", true);
     for (const fk of this.foreignKeys) fk._setParent(this);
   }
 

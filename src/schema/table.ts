@@ -105,6 +105,9 @@ export class Table<N extends string = string, C extends ColumnMap = ColumnMap> e
           "ATH-TABLE-EXISTS",
         );
       }
+      // Statements cached while it had fewer columns are keyed by the table's identity: from now
+      // on key it by what it spells, so `select(table)` compiled before the extension isn't reused.
+      setField(existing as Table, "_keyedById", false);
       existing._extend(columns, items, options);
       return existing as any;
     }
@@ -247,7 +250,6 @@ export class Table<N extends string = string, C extends ColumnMap = ColumnMap> e
 
   private addColumns(spec: ColumnSpec): Column[] {
     const columns = [...this.columns] as Column[];
-    const c: Record<string, Column> = { ...(this.c as unknown as Record<string, Column>) };
     const added: Column[] = [];
     for (const [key, col] of Object.entries(spec)) {
       if (!(col instanceof Column)) {
@@ -260,7 +262,6 @@ export class Table<N extends string = string, C extends ColumnMap = ColumnMap> e
       const at = columns.findIndex((x) => x.key === key);
       if (at >= 0) columns[at] = col;
       else columns.push(col);
-      c[key] = col;
       added.push(col);
     }
     const names = new Map<string, string>();
@@ -275,11 +276,7 @@ export class Table<N extends string = string, C extends ColumnMap = ColumnMap> e
       names.set(col.name, col.key);
     }
     setField(this as TableClause<any, any>, "columns", columns);
-    setField(
-      this as TableClause<any, any>,
-      "c",
-      strictColumns(() => `Table '${this.name}'`, c),
-    );
+    setField(this as TableClause<any, any>, "c", strictColumns("Table", this, columns));
     return added;
   }
 

@@ -19,6 +19,14 @@ import {
   affix,
   arithmetic,
   compare,
+  DISTINCT,
+  EQ,
+  GE,
+  GT,
+  LE,
+  LT,
+  NE,
+  NOT_DISTINCT,
   floorDivide,
   inList,
   like,
@@ -104,23 +112,23 @@ export abstract class ColumnElement<T = unknown, K extends string = string> exte
   // ---- comparison ----
   /** `=`; `eq(null)` renders `IS NULL` (SQLAlchemy: `==`). */
   eq(other: Operand<T>): ColumnElement<boolean> {
-    return other === null ? this.isNull() : compare(this, "=", other);
+    return other === null ? this.isNull() : compare(this, "=", other, EQ);
   }
   /** `<>`; `ne(null)` renders `IS NOT NULL`. */
   ne(other: Operand<T>): ColumnElement<boolean> {
-    return other === null ? this.isNotNull() : compare(this, "<>", other);
+    return other === null ? this.isNotNull() : compare(this, "<>", other, NE);
   }
   lt(other: Comparand<T>): ColumnElement<boolean> {
-    return compare(this, "<", other);
+    return compare(this, "<", other, LT);
   }
   le(other: Comparand<T>): ColumnElement<boolean> {
-    return compare(this, "<=", other);
+    return compare(this, "<=", other, LE);
   }
   gt(other: Comparand<T>): ColumnElement<boolean> {
-    return compare(this, ">", other);
+    return compare(this, ">", other, GT);
   }
   ge(other: Comparand<T>): ColumnElement<boolean> {
-    return compare(this, ">=", other);
+    return compare(this, ">=", other, GE);
   }
   isNull(): ColumnElement<boolean> {
     return new N.UnaryExpression(this, null, "IS NULL", BOOLEAN_TYPE);
@@ -130,11 +138,11 @@ export abstract class ColumnElement<T = unknown, K extends string = string> exte
   }
   /** NULL-safe `<>`: IS DISTINCT FROM (MySQL `NOT (a <=> b)`, SQLite `IS NOT`). */
   isDistinctFrom(other: Operand<T>): ColumnElement<boolean> {
-    return compare(this, "IS DISTINCT FROM", other);
+    return compare(this, "IS DISTINCT FROM", other, DISTINCT);
   }
   /** NULL-safe `=`: IS NOT DISTINCT FROM (MySQL `<=>`, SQLite `IS`). */
   isNotDistinctFrom(other: Operand<T>): ColumnElement<boolean> {
-    return compare(this, "IS NOT DISTINCT FROM", other);
+    return compare(this, "IS NOT DISTINCT FROM", other, NOT_DISTINCT);
   }
   /**
    * `x IN (…)` with a list of values or a subquery. An empty list is always false (and an
@@ -339,6 +347,12 @@ export class ColumnClause<T = unknown, K extends string = string> extends Column
   readonly insertDefault: ColumnDefault | null = null;
   /** Client-side value applied by UPDATE when the statement gives none (SQLAlchemy: `onupdate`). */
   readonly updateDefault: ColumnDefault | null = null;
+  /**
+   * @internal Keyed by identity in cache keys: set when the column joins a schema Table, which
+   * is itself keyed by identity and which the column never leaves. A column of a lightweight
+   * table(), an alias or a subquery is keyed by what it spells (those are often built per call).
+   */
+  readonly _keyedById: boolean = false;
   constructor(
     /** The name in the database. */
     readonly name: string,
@@ -357,9 +371,15 @@ export class ColumnClause<T = unknown, K extends string = string> extends Column
     return c.visitColumn(this);
   }
   override _ck(k: CacheKeyBuilder): void {
-    if (this.table !== null) {
+    if (this._keyedById) {
+      // The column object itself is the whole token (objects never equal a tag, see cache-key.ts).
+      k.id(this);
+      return;
+    }
+    const t = this.table;
+    if (t !== null) {
       k.s("c");
-      k.from(this.table);
+      k.from(t);
       k.str(this.name);
     } else {
       k.s("C");
@@ -390,6 +410,11 @@ export abstract class FromClause extends ClauseElement {
   }
   /** @internal Writes the FROM's own structure; `CacheKeyBuilder.from` calls it once per FROM per key. */
   abstract _fromKey(k: CacheKeyBuilder): void;
+  /**
+   * @internal Keyed by identity in cache keys (a schema Table: its columns' types, defaults
+   * and constraints are part of it), rather than by what it spells.
+   */
+  readonly _keyedById: boolean = false;
   override _ck(k: CacheKeyBuilder): void {
     k.from(this);
   }

@@ -1,43 +1,34 @@
 /**
  * Structural cache keys (SQLAlchemy: `sql/cache_key.py`, `_generate_cache_key`).
  *
- * One traversal of a statement records its shape as a list of tokens (tags, names, numbers,
- * and objects that count by identity, such as tables) with a running 32-bit hash of them, and
- * collects the values of its bound parameters, in order. Two statements with the same tokens
- * compile to the same SQL with the same parameter layout, so a compiled statement is reused
- * with the new values: the compiler records, for each parameter slot, the position of its value.
+ * One traversal of a statement writes its shape as a sequence of tokens (tags, names, numbers,
+ * and objects that count by identity, such as schema tables and their columns) and collects the
+ * values of its bound parameters, in order. Two statements with the same tokens compile to the
+ * same SQL with the same parameter layout, so a compiled statement is reused with the new
+ * values: the compiler records, for each parameter slot, the position of its value.
  *
- * The cache finds an entry by the hash and confirms it by comparing the tokens one by one, so
- * a hash collision costs a compile, never a wrong statement. No string is built or hashed per
- * lookup: a cache hit costs the traversal and one array comparison. (Each token is a separate
- * array item, so the parts need no delimiters; every node writes a tag first and then fixed or
- * counted children, so different shapes never give the same tokens.)
+ * The statement cache looks a key up while it is written: the builder follows the tokens down
+ * a tree of the cached keys (`key-trie.ts`), one comparison per token, and records nothing, so
+ * a hit costs the traversal alone. `generateCacheKey` records the tokens instead.
+ *
+ * Each token is a separate item, so the parts need no delimiters. Every node writes first a
+ * tag (a constant string, never user text), or the object it is when it counts by identity (a
+ * schema table or column); a list writes its length first, a missing node null; then come
+ * fixed or counted parts. Where these may stand for one another they never start alike, so
+ * different shapes never give the same tokens.
  *
  * Each node class writes its own part (`_ck`), without reflection.
  */
 import type { BindParameter, ClauseElement, FromClause } from "./base.js";
+import { childOf, type TrieNode } from "./key-trie.js";
+import { objectId, typeTokens } from "./type-key.js";
 import type { TypeEngine } from "./types/type-engine.js";
 
-let nextId = 1;
-const ids = new WeakMap<object, number>();
-
-/** A process-wide number for an object, stable for its lifetime (tables, dialects, functions). */
-export function objectId(obj: object): number {
-  let id = ids.get(obj);
-  if (id === undefined) {
-    id = nextId++;
-    ids.set(obj, id);
-  }
-  return id;
-}
+export { objectId, typeKey } from "./type-key.js";
 
 const FNV_PRIME = 0x01000193;
 
-/**
- * A cheap hash of a string: its length and a few of its characters. The cache confirms every
- * hit by comparing tokens, so a weak hash only costs a longer bucket, and hashing stays O(1)
- * (a full string hash, or a Map of them, cost as much as the rest of a lookup).
- */
+/** A cheap hash of a string: its length and a few of its characters (`CacheKey.hash`). */
 function hashString(s: string): number {
   const n = s.length;
   if (n === 0) return 0x3c6ef372;
@@ -49,13 +40,8 @@ function hashString(s: string): number {
   );
 }
 
-/** Mixes one 32-bit value into a running hash. @internal */
-export function mixHash(h: number, x: number): number {
-  return Math.imul(h ^ x, FNV_PRIME);
-}
-
-/** A hash for a token of any kind (strings by content, objects by identity). @internal */
-export function tokenHash(t: unknown): number {
+/** A hash for a token of any kind (strings by content, objects by identity). */
+function tokenHash(t: unknown): number {
   switch (typeof t) {
     case "string":
       return hashString(t);
@@ -71,60 +57,7 @@ export function tokenHash(t: unknown): number {
   }
 }
 
-const typeKeys = new WeakMap<TypeEngine<any>, string>();
-/** Type keys' full hashes (type keys are long and alike: the cheap string hash would bunch them). */
-const typeHashes = new WeakMap<TypeEngine<any>, number>();
-
-function typeHash(t: TypeEngine<any>): number {
-  let h = typeHashes.get(t);
-  if (h === undefined) {
-    const key = typeKey(t);
-    h = 0x811c9dc5;
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), FNV_PRIME);
-    typeHashes.set(t, h);
-  }
-  return h;
-}
-
-/**
- * The structural key of a type: its class and its settings. `String(50)` built twice gives
- * the same key; a different class (a custom type) never does; functions count by identity.
- */
-export function typeKey(t: TypeEngine<any>): string {
-  let key = typeKeys.get(t);
-  if (key === undefined) {
-    const ctor = Object.getPrototypeOf(t)?.constructor ?? Object;
-    let props: string;
-    try {
-      props = JSON.stringify(t, (name, v) => {
-        if (typeof v === "function") return "fn#" + objectId(v);
-        if (
-          name !== "" &&
-          v !== null &&
-          typeof v === "object" &&
-          Object.getPrototypeOf(v)?.constructor !== Object &&
-          !Array.isArray(v)
-        ) {
-          const nested = v as TypeEngine<any>;
-          return typeof nested.kind === "string" ? "type#" + typeKey(nested) : "obj#" + objectId(v);
-        }
-        return v;
-      });
-    } catch {
-      props = "id#" + objectId(t);
-    }
-    key = objectId(ctor) + ":" + t.kind + ":" + props;
-    typeKeys.set(t, key);
-  }
-  return key;
-}
-
-let lastType: TypeEngine<any> | null = null;
-let lastTypeKey = "";
-let lastTypeHash = 0;
-
 /** Tokens that mark structure (never user text, which is a string token of its own). */
-const LIST = "\u0001[";
 const FROM_SEEN = "\u0001#";
 const BIND = "\u0001b";
 const BIND_SEEN = "\u0001&";
@@ -132,113 +65,187 @@ const BIND_SEEN = "\u0001&";
 /** Above this many parameters, repeats are found through a Map instead of a scan. */
 const BIND_SCAN_LIMIT = 16;
 
-/** Builds one statement's key; see the module comment. */
+/**
+ * Builds one statement's key; see the module comment. It either records the tokens (`tokens`,
+ * for `snapshot()`), or, probing, follows them down the statement cache's tree without
+ * recording them (`probe`).
+ */
 export class CacheKeyBuilder {
-  /** The shape, token by token. */
-  readonly tokens: unknown[] = [];
-  /** Running hash of `tokens`. */
-  hash = 0x811c9dc5;
-  /** Values of the bound parameters, in traversal order. */
-  readonly values: unknown[] = [];
-  /** The bound parameter objects, in the order of `values`. */
-  readonly binds: BindParameter<any>[] = [];
+  /** The shape, token by token (empty while probing). */
+  tokens: unknown[] = [];
+  /** The bound parameters in traversal order, each once (a repeat is a `BIND_SEEN` token): the statement's values. */
+  binds: BindParameter<any>[] = [];
   /** False once a node that cannot be cached was met. */
   cacheable = true;
   private froms: FromClause[] = [];
   private bindPositions: Map<BindParameter<any>, number> | null = null;
+  private probing = false;
+  /** Probing: the tree node reached, null once the tokens left the tree. */
+  private at: TrieNode<unknown> | null = null;
+  /** Probing: how many tokens of `at.label` were matched. */
+  private pos = 0;
 
-  /** Empties the builder for another statement (the statement cache reuses one: no garbage per lookup). */
+  /**
+   * Empties the builder for another statement. (New arrays: setting `length = 0` is a runtime
+   * call each, dearer than allocating.)
+   */
   reset(): void {
-    this.tokens.length = 0;
-    this.values.length = 0;
-    this.binds.length = 0;
-    this.froms.length = 0;
-    this.hash = 0x811c9dc5;
+    if (this.tokens.length !== 0) this.tokens = [];
+    this.binds = [];
+    if (this.froms.length !== 0) this.froms = [];
     this.cacheable = true;
     this.bindPositions = null;
+    this.probing = false;
+    this.at = null;
+    this.pos = 0;
+  }
+
+  /** @internal Empties the builder and makes it follow the tokens from `root` instead of recording them. */
+  probe(root: TrieNode<any>): void {
+    this.reset();
+    this.probing = true;
+    this.at = root;
+  }
+
+  /** @internal Probing: the node whose key is exactly the tokens written, or null. */
+  probed(): TrieNode<any> | null {
+    const node = this.at;
+    return node !== null && this.pos === node.label.length ? node : null;
   }
 
   /** The key built so far, as an object of its own (copies the arrays). */
   snapshot(): CacheKey {
-    return new StatementKey(this.tokens.slice(), this.hash | 0, this.values.slice(), this.binds.slice());
+    let h = 0x811c9dc5;
+    const tokens = this.tokens;
+    for (let i = 0; i < tokens.length; i++) h = Math.imul(h ^ tokenHash(tokens[i]), FNV_PRIME);
+    const binds = this.binds.slice();
+    return new StatementKey(
+      tokens.slice(),
+      h | 0,
+      binds.map((b) => b.value),
+      binds,
+    );
   }
 
-  private push(token: unknown, h: number): void {
-    this.tokens.push(token);
-    this.hash = Math.imul(this.hash ^ h, FNV_PRIME);
+  /** Writes one token: records it, or follows it down the tree. */
+  private push(token: unknown): void {
+    const node = this.at;
+    if (node === null) {
+      if (!this.probing) this.tokens.push(token);
+      return;
+    }
+    const label = node.label;
+    const pos = this.pos;
+    if (pos < label.length) {
+      if (label[pos] === token) {
+        this.pos = pos + 1;
+        return;
+      }
+    } else {
+      const next = childOf(node, token);
+      if (next !== undefined) {
+        this.at = next;
+        this.pos = 1;
+        return;
+      }
+    }
+    this.at = null;
   }
   /** Appends a fixed tag (never user text). */
   s(tag: string): void {
-    this.push(tag, hashString(tag));
+    this.push(tag);
   }
   /** Appends user text. */
   str(text: string): void {
-    this.push(text, hashString(text));
+    this.push(text);
   }
   /** Appends a number or a flag. */
   n(value: number | boolean | null): void {
-    this.push(value, tokenHash(value));
+    this.push(value);
   }
   type(t: TypeEngine<any>): void {
-    // Most types repeat (Integer, a column's type): the last one is remembered before the WeakMaps.
-    if (t !== lastType) {
-      lastType = t;
-      lastTypeKey = typeKey(t);
-      lastTypeHash = typeHash(t);
-    }
-    this.push(lastTypeKey, lastTypeHash);
+    this.push(typeTokens(t).key);
   }
   node(n: ClauseElement | null | undefined): void {
-    if (n == null) this.push(null, 0x1b873593);
+    if (n == null) this.push(null);
     else n._ck(this);
   }
+  /**
+   * A counted list (the count alone marks it: no other token written where a list may stand is
+   * a number). The nodes most statements are made of write their hot lists themselves: a call
+   * site that sees many node classes (as this one does, for every caller) makes a megamorphic
+   * call per item, which cost more than keying the item.
+   */
   list(ns: readonly ClauseElement[]): void {
-    this.push(LIST, ns.length + 0x9e3779b9);
-    this.tokens.push(ns.length);
+    this.push(ns.length);
     for (let i = 0; i < ns.length; i++) ns[i]!._ck(this);
   }
   /** A FROM written in full the first time, then referred to by its position (self-joins, repeated columns). */
   from(f: FromClause): void {
-    const seen = this.froms.indexOf(f);
+    if (f._keyedById) {
+      // A schema table: the object is the token, wherever it appears.
+      this.push(f);
+      return;
+    }
+    const froms = this.froms;
+    let seen = -1;
+    for (let i = 0; i < froms.length; i++) {
+      if (froms[i] === f) {
+        seen = i;
+        break;
+      }
+    }
     if (seen !== -1) {
-      this.push(FROM_SEEN, seen + 0x85ebca6b);
-      this.tokens.push(seen);
+      this.push(FROM_SEEN);
+      this.push(seen);
       return;
     }
     this.froms.push(f);
     f._fromKey(this);
   }
-  /** An object that matters by identity (a table: its columns' types and defaults are part of it). */
+  /**
+   * An object that matters by identity (a schema table: its columns' types and defaults are
+   * part of it; a schema table's column). Objects never equal a tag or text, so an object may
+   * also stand first for a node of its own.
+   */
   id(obj: object): void {
-    this.push(obj, objectId(obj));
+    this.push(obj);
   }
   /** A bound parameter: its type and name shape the SQL, its value is extracted. */
   bind(b: BindParameter<any>): void {
     const seen = this.positionOf(b);
     if (seen !== -1) {
       // The same parameter object used twice stays one value.
-      this.push(BIND_SEEN, seen + 0xc2b2ae35);
-      this.tokens.push(seen);
+      this.push(BIND_SEEN);
+      this.push(seen);
       return;
     }
-    const position = this.values.length;
+    const value = b.value;
+    if (this.bindPositions !== null) this.bindPositions.set(b, this.binds.length);
     this.binds.push(b);
-    this.values.push(b.value);
-    this.bindPositions?.set(b, position);
-    this.push(BIND, b.value === undefined ? 1 : 2);
-    this.tokens.push(b.value === undefined);
-    if (b.name === null) this.push(null, 0x1b873593);
-    else this.str(b.name);
-    this.type(b.type);
+    if (b.name === null && value !== undefined) {
+      // The common case, `col.eq(5)`: one token holding the type.
+      this.push(typeTokens(b.type).bind);
+      return;
+    }
+    this.push(BIND);
+    this.push(value === undefined);
+    this.push(b.name);
+    this.push(typeTokens(b.type).key);
   }
   uncacheable(_node: ClauseElement): void {
     this.cacheable = false;
+    this.at = null;
   }
 
   private positionOf(b: BindParameter<any>): number {
     const binds = this.binds;
     if (this.bindPositions !== null) return this.bindPositions.get(b) ?? -1;
-    if (binds.length <= BIND_SCAN_LIMIT) return binds.indexOf(b);
+    if (binds.length <= BIND_SCAN_LIMIT) {
+      // A loop, not indexOf: the builtin's call costs more than scanning a few items.
+      for (let i = 0; i < binds.length; i++) if (binds[i] === b) return i;
+      return -1;
+    }
     this.bindPositions = new Map(binds.map((x, i) => [x, i]));
     return this.bindPositions.get(b) ?? -1;
   }
@@ -246,7 +253,7 @@ export class CacheKeyBuilder {
 
 /** A statement's key, the values of its bound parameters and where each parameter's value sits. */
 export interface CacheKey {
-  /** The shape as tokens (compared one by one on a cache hit). */
+  /** The shape as tokens. */
   readonly tokens: readonly unknown[];
   /** A hash of `tokens`. */
   readonly hash: number;
@@ -279,14 +286,6 @@ function tokenText(t: unknown): string {
   if (t === null) return "~";
   if (typeof t === "object" || typeof t === "function") return "@" + objectId(t) + ";";
   return typeof t + ":" + String(t) + ";";
-}
-
-/** Whether two token lists are the same shape. @internal */
-export function sameTokens(a: readonly unknown[], b: readonly unknown[]): boolean {
-  const n = a.length;
-  if (n !== b.length) return false;
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The last statement keyed: executing one statement object repeatedly (executemany, loops) keys it once. */

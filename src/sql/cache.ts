@@ -2,12 +2,14 @@
  * The compiled-statement cache (SQLAlchemy: the engine's `_compiled_cache`, an LRU keyed by
  * the statement's structural cache key). A statement whose shape was compiled before is
  * not compiled again: the cached SQL and parameter layout take the new statement's values.
- * A hit costs the key's traversal, a Map lookup by its hash, one token comparison and the
- * copy of the values into the parameter slots (no string is built or hashed).
+ * A hit costs the key's traversal, which follows the cached keys' tree as it goes (see
+ * cache-key.ts), and the copy of the values into the parameter slots: no string is built or
+ * hashed, no key is stored.
  */
-import type { ClauseElement } from "./base.js";
-import { CacheKeyBuilder, mixHash, objectId, sameTokens, tokenHash } from "./cache-key.js";
-import type { BindSlot, CompiledStatement } from "./compiled.js";
+import type { BindParameter, ClauseElement } from "./base.js";
+import { CacheKeyBuilder } from "./cache-key.js";
+import { KeyTrie, type TrieNode } from "./key-trie.js";
+import type { CompiledStatement } from "./compiled.js";
 import type { CompileOptions, CompiledWithLayout } from "./compiler-expressions.js";
 
 /** What the cache needs of a dialect: `Dialect.compile`. */
@@ -38,22 +40,17 @@ export interface CacheLookup {
   readonly hit: boolean;
 }
 
-interface Entry {
-  readonly compiled: CompiledWithLayout;
-  /** True when some slot takes its value from the statement (else the compiled statement is reused as is). */
-  readonly usesValues: boolean;
-  readonly tokens: readonly unknown[];
-  readonly dialect: CompilingDialect;
-  readonly implicitReturning: boolean;
-  readonly paramKeys: readonly string[] | null;
-}
-
-/** The last lookup of one statement object, for running the same object again. */
-interface Memo {
-  readonly dialect: CompilingDialect;
-  readonly implicitReturning: boolean;
-  readonly paramKeys: readonly string[] | null;
-  readonly result: CacheLookup;
+/** A cached statement, in the key tree and in the LRU list (least recently used first). */
+class Entry {
+  prev: Entry | null = null;
+  next: Entry | null = null;
+  constructor(
+    readonly compiled: CompiledWithLayout,
+    /** True when some slot takes its value from the statement (else the compiled statement is reused as is). */
+    readonly usesValues: boolean,
+    /** Where the entry sits in the key tree. */
+    public node: TrieNode<Entry>,
+  ) {}
 }
 
 function sameKeys(a: readonly string[] | null, b: readonly string[] | null): boolean {
@@ -64,31 +61,59 @@ function sameKeys(a: readonly string[] | null, b: readonly string[] | null): boo
 }
 
 /**
- * An LRU of compiled statements, per dialect and parameter-key layout. Entries are found by
- * the key's hash and confirmed token by token (see cache-key.ts).
+ * What besides the statement decides its compiled form, written ahead of the statement's tokens:
+ * the dialect (by identity), implicit RETURNING, and the execution parameters' keys.
+ */
+function writeContext(
+  k: CacheKeyBuilder,
+  dialect: CompilingDialect,
+  implicitReturning: boolean,
+  keys: readonly string[] | null,
+): void {
+  k.id(dialect);
+  k.n(implicitReturning);
+  if (keys === null) k.n(-1);
+  else {
+    k.n(keys.length);
+    for (let i = 0; i < keys.length; i++) k.str(keys[i]!);
+  }
+}
+
+/**
+ * An LRU of compiled statements, per dialect and parameter-key layout, found by following
+ * their keys' tokens down a tree (see key-trie.ts).
  * @example
  * const cache = new StatementCache(500);
  * const compiled = cache.compile(engine.dialect, select(users).where(users.c.id.eq(5)));
  * cache.stats(); // { hits: 0, misses: 1, … }
  */
 export class StatementCache {
-  /** Entries by hash (a list when hashes collide), least recently used first. */
-  private entries = new Map<number, Entry | Entry[]>();
+  private readonly trie = new KeyTrie<Entry>((e, node) => (e.node = node));
+  /** The LRU list: least recently used first. */
+  private oldest: Entry | null = null;
+  private newest: Entry | null = null;
   private size = 0;
   /**
    * The last statement object looked up and its result: one slot, as a WeakMap entry per
    * statement costs more in garbage collection (ephemerons) than it saves.
    */
   private lastStmt: ClauseElement | null = null;
-  private lastMemo: Memo | null = null;
+  private lastDialect: CompilingDialect | null = null;
+  private lastImplicitReturning = false;
+  private lastParamKeys: readonly string[] | null = null;
+  private lastCompiled: CompiledStatement | null = null;
+  private lastTemplate: CompiledStatement | null = null;
+  /** What the last `find` found besides the compiled statement (fields, not an object per lookup). */
+  private foundTemplate: CompiledStatement | null = null;
+  private foundHit = false;
   private counters = { hits: 0, misses: 0, uncached: 0, evictions: 0 };
 
   /** @param maxSize how many compiled statements to keep (SQLAlchemy's `query_cache_size`, default 500); 0 disables caching. */
   constructor(readonly maxSize = 500) {}
 
   /** Compiles `stmt` for `dialect`, or reuses the compiled form of an earlier statement of the same shape. */
-  compile(dialect: CompilingDialect, stmt: ClauseElement, options: CompileOptions = {}): CompiledStatement {
-    return this.lookup(dialect, stmt, options).compiled;
+  compile(dialect: CompilingDialect, stmt: ClauseElement, options?: CompileOptions): CompiledStatement {
+    return this.find(dialect, stmt, options ?? NO_OPTIONS);
   }
 
   /**
@@ -96,7 +121,12 @@ export class StatementCache {
    * compiled statement (`template`: the same object for every statement of this shape), so
    * callers can keep per-shape work (bind and result processors) next to it.
    */
-  lookup(dialect: CompilingDialect, stmt: ClauseElement, options: CompileOptions = {}): CacheLookup {
+  lookup(dialect: CompilingDialect, stmt: ClauseElement, options?: CompileOptions): CacheLookup {
+    const compiled = this.find(dialect, stmt, options ?? NO_OPTIONS);
+    return { compiled, template: this.foundTemplate!, hit: this.foundHit };
+  }
+
+  private find(dialect: CompilingDialect, stmt: ClauseElement, options: CompileOptions): CompiledStatement {
     const keyable =
       this.maxSize > 0 && !options.literalBinds && typeof (stmt as Partial<ClauseElement>)._ck === "function";
     if (!keyable) return this.uncached(dialect, stmt, options);
@@ -104,103 +134,119 @@ export class StatementCache {
     const implicitReturning = options.implicitReturning === true;
     // The same statement object run again (ORM and prepared statements are): reuse its last lookup
     // instead of keying it again (large for a multi-row INSERT) and copying its values again.
-    const memo = this.lastStmt === stmt ? this.lastMemo : null;
     if (
-      memo !== null &&
-      memo.dialect === dialect &&
-      memo.implicitReturning === implicitReturning &&
-      sameKeys(memo.paramKeys, keys)
+      this.lastStmt === stmt &&
+      this.lastDialect === dialect &&
+      this.lastImplicitReturning === implicitReturning &&
+      sameKeys(this.lastParamKeys, keys)
     ) {
       this.counters.hits++;
-      return memo.result.hit ? memo.result : { ...memo.result, hit: true };
+      this.foundTemplate = this.lastTemplate;
+      this.foundHit = true;
+      return this.lastCompiled!;
     }
     const k = scratch;
-    k.reset();
+    k.probe(this.trie.root);
+    writeContext(k, dialect, implicitReturning, keys);
     stmt._ck(k);
     if (!k.cacheable) return this.uncached(dialect, stmt, options);
-    const result = this.lookupByKey(dialect, stmt, options, k, implicitReturning, keys);
+    const node = k.probed();
+    const compiled =
+      node !== null && node.value !== null
+        ? this.hit(node.value, k.binds)
+        : this.miss(dialect, stmt, options, implicitReturning, keys);
     this.lastStmt = stmt;
-    this.lastMemo = { dialect, implicitReturning, paramKeys: keys, result };
-    return result;
+    this.lastDialect = dialect;
+    this.lastImplicitReturning = implicitReturning;
+    this.lastParamKeys = keys;
+    this.lastCompiled = compiled;
+    this.lastTemplate = this.foundTemplate;
+    return compiled;
   }
 
-  private uncached(dialect: CompilingDialect, stmt: ClauseElement, options: CompileOptions): CacheLookup {
-    this.counters.uncached++;
-    const compiled = dialect.compile(stmt, options);
-    return { compiled, template: compiled, hit: false };
-  }
-
-  private lookupByKey(
+  private uncached(
     dialect: CompilingDialect,
     stmt: ClauseElement,
     options: CompileOptions,
-    k: CacheKeyBuilder,
+  ): CompiledStatement {
+    this.counters.uncached++;
+    const compiled = dialect.compile(stmt, options);
+    this.foundTemplate = compiled;
+    this.foundHit = false;
+    return compiled;
+  }
+
+  private hit(e: Entry, binds: readonly BindParameter<any>[]): CompiledStatement {
+    this.counters.hits++;
+    if (e !== this.newest) {
+      this.unlink(e);
+      this.append(e);
+    }
+    this.foundTemplate = e.compiled;
+    this.foundHit = true;
+    return e.usesValues ? withValues(e.compiled, binds) : e.compiled;
+  }
+
+  private miss(
+    dialect: CompilingDialect,
+    stmt: ClauseElement,
+    options: CompileOptions,
     implicitReturning: boolean,
     keys: readonly string[] | null,
-  ): CacheLookup {
-    let h = mixHash(k.hash, objectId(dialect));
-    if (implicitReturning) h = mixHash(h, 0x27d4eb2f);
-    if (keys !== null) for (let i = 0; i < keys.length; i++) h = mixHash(h, tokenHash(keys[i]));
-    const bucket = this.entries.get(h);
-    if (bucket !== undefined) {
-      const hit = Array.isArray(bucket)
-        ? bucket.find((e) => this.matches(e, dialect, implicitReturning, keys, k.tokens))
-        : this.matches(bucket, dialect, implicitReturning, keys, k.tokens)
-          ? bucket
-          : undefined;
-      if (hit !== undefined) {
-        this.counters.hits++;
-        // Most recently used last.
-        this.entries.delete(h);
-        this.entries.set(h, bucket);
-        return {
-          compiled: hit.usesValues ? withValues(hit.compiled, k.values) : hit.compiled,
-          template: hit.compiled,
-          hit: true,
-        };
-      }
-    }
+  ): CompiledStatement {
     this.counters.misses++;
+    // Keyed again, recording the tokens this time (a miss compiles: the second walk is small beside it).
+    const k = new CacheKeyBuilder();
+    writeContext(k, dialect, implicitReturning, keys);
+    stmt._ck(k);
     const ck = k.snapshot();
     const compiled = dialect.compile(stmt, { ...options, cacheKey: ck }) as CompiledWithLayout;
+    this.foundTemplate = compiled;
+    this.foundHit = false;
     // A compiler that doesn't record the parameter layout can't be reused with new values.
-    if (!compiled.bindIndexes) return { compiled, template: compiled, hit: false };
-    const entry: Entry = {
+    if (!compiled.bindIndexes) return compiled;
+    const node = this.trie.insert(ck.tokens);
+    const old = node.value;
+    if (old !== null) {
+      // Only if the probe and this walk disagreed (a node keying itself differently twice): replace it.
+      this.unlink(old);
+      this.size--;
+    }
+    const entry = new Entry(
       compiled,
-      usesValues: compiled.bindIndexes.some((i) => i >= 0),
-      tokens: ck.tokens,
-      dialect,
-      implicitReturning,
-      paramKeys: keys,
-    };
-    if (bucket === undefined) this.entries.set(h, entry);
-    else this.entries.set(h, Array.isArray(bucket) ? [...bucket, entry] : [bucket, entry]);
-    this.size++;
-    while (this.size > this.maxSize) this.evictOldest();
-    return { compiled, template: compiled, hit: false };
-  }
-
-  private matches(
-    e: Entry,
-    dialect: CompilingDialect,
-    implicitReturning: boolean,
-    keys: readonly string[] | null,
-    tokens: readonly unknown[],
-  ): boolean {
-    return (
-      e.dialect === dialect &&
-      e.implicitReturning === implicitReturning &&
-      sameKeys(e.paramKeys, keys) &&
-      sameTokens(e.tokens, tokens)
+      compiled.bindIndexes.some((i) => i >= 0),
+      node,
     );
+    node.value = entry;
+    this.append(entry);
+    this.size++;
+    while (this.size > this.maxSize) {
+      this.drop(this.oldest!);
+      this.counters.evictions++;
+    }
+    return compiled;
   }
 
-  private evictOldest(): void {
-    const [h, bucket] = this.entries.entries().next().value as [number, Entry | Entry[]];
-    if (Array.isArray(bucket) && bucket.length > 1) this.entries.set(h, bucket.slice(1));
-    else this.entries.delete(h);
+  private append(e: Entry): void {
+    e.prev = this.newest;
+    e.next = null;
+    if (this.newest !== null) this.newest.next = e;
+    else this.oldest = e;
+    this.newest = e;
+  }
+
+  private unlink(e: Entry): void {
+    if (e.prev !== null) e.prev.next = e.next;
+    else this.oldest = e.next;
+    if (e.next !== null) e.next.prev = e.prev;
+    else this.newest = e.prev;
+    e.prev = e.next = null;
+  }
+
+  private drop(e: Entry): void {
+    this.unlink(e);
+    this.trie.remove(e.node);
     this.size--;
-    this.counters.evictions++;
   }
 
   stats(): StatementCacheStats {
@@ -209,45 +255,47 @@ export class StatementCache {
 
   /** Drops every entry (counters are kept). */
   clear(): void {
-    this.entries.clear();
+    this.trie.clear();
+    this.oldest = this.newest = null;
     this.size = 0;
     this.lastStmt = null;
-    this.lastMemo = null;
+    this.lastCompiled = null;
   }
 }
+
+const NO_OPTIONS: CompileOptions = {};
 
 /** Keys are built in this one builder: a lookup leaves no key behind unless it compiles. */
 const scratch = new CacheKeyBuilder();
 
 /** The cached statement with each slot's value taken from the new statement. */
-function withValues(c: CompiledWithLayout, values: readonly unknown[]): CompiledWithLayout {
+function withValues(c: CompiledWithLayout, params: readonly BindParameter<any>[]): CompiledWithLayout {
   const idx = c.bindIndexes;
-  const binds: BindSlot[] = new Array(c.binds.length);
+  // A copy of the cached slots (one builtin copy), then a new slot wherever the value differs.
+  const binds = c.binds.slice();
   for (let i = 0; i < binds.length; i++) {
-    const slot = c.binds[i]!;
     const j = idx[i]!;
-    binds[i] =
-      j < 0
-        ? slot
-        : {
-            key: slot.key,
-            value: values[j],
-            hasValue: slot.hasValue,
-            type: slot.type,
-            compute: slot.compute,
-          };
+    if (j < 0) continue;
+    const slot = binds[i]!;
+    const value = params[j]!.value;
+    if (value !== slot.value)
+      binds[i] = { key: slot.key, value, hasValue: slot.hasValue, type: slot.type, compute: slot.compute };
   }
-  return {
+  const out: Mutable<CompiledWithLayout> = {
     sql: c.sql,
     binds,
     bindIndexes: idx,
     resultColumns: c.resultColumns,
     kind: c.kind,
     returnsRows: c.returnsRows,
-    ...(c.implicitReturning ? { implicitReturning: true } : {}),
-    ...(c.manyValues ? { manyValues: c.manyValues } : {}),
-    ...(c.plainRead ? { plainRead: true } : {}),
-    ...(c.opaque ? { opaque: true } : {}),
     dialect: c.dialect,
   };
+  // Assigned, not spread in: conditional spreads cost as much as the rest of a hit.
+  if (c.implicitReturning) out.implicitReturning = true;
+  if (c.manyValues) out.manyValues = c.manyValues;
+  if (c.plainRead) out.plainRead = true;
+  if (c.opaque) out.opaque = true;
+  return out;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -20,29 +20,39 @@ const BINARY_TYPE = new LargeBinaryType();
 /** What family of values a SQL type holds; decides which operators apply to it. */
 export type Affinity = "numeric" | "string" | "boolean" | "datetime" | "json" | "binary" | "unknown";
 
-const AFFINITY: Record<string, Affinity> = {
-  integer: "numeric",
-  smallinteger: "numeric",
-  biginteger: "numeric",
-  numeric: "numeric",
-  float: "numeric",
-  double: "numeric",
-  string: "string",
-  text: "string",
-  enum: "string",
-  uuid: "string",
-  boolean: "boolean",
-  date: "datetime",
-  time: "datetime",
-  datetime: "datetime",
-  interval: "datetime",
-  json: "json",
-  largebinary: "binary",
-};
-
-/** The affinity of a type; types this layer does not know (dialect or custom types) are "unknown" and never refused. */
+/**
+ * The affinity of a type; types this layer does not know (dialect or custom types) are "unknown"
+ * and never refused. (A switch: kinds are constant strings, compared by identity first, where a
+ * lookup in a table keyed by kind cost a hash per operator built.)
+ */
 export function affinityOf(type: TypeEngine<any>): Affinity {
-  return AFFINITY[type.kind] ?? "unknown";
+  switch (type.kind) {
+    case "integer":
+    case "smallinteger":
+    case "biginteger":
+    case "numeric":
+    case "float":
+    case "double":
+      return "numeric";
+    case "string":
+    case "text":
+    case "enum":
+    case "uuid":
+      return "string";
+    case "boolean":
+      return "boolean";
+    case "date":
+    case "time":
+    case "datetime":
+    case "interval":
+      return "datetime";
+    case "json":
+      return "json";
+    case "largebinary":
+      return "binary";
+    default:
+      return "unknown";
+  }
 }
 
 /** True for integer kinds (true division renders a cast for them, as SQLAlchemy 2.0 does). */

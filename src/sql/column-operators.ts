@@ -15,8 +15,27 @@ import type { TypeEngine } from "./types/type-engine.js";
 /** Integer true division reads back as a JS number. */
 const DIV_NUMBER = new NumericType<number>(null, null, true);
 
-export function compare(left: ColumnElement<any>, op: string, right: unknown): ColumnElement<boolean> {
-  return new N.BinaryExpression(left, op, coerceAgainst(left, right), BOOLEAN_TYPE);
+/**
+ * Cache-key tags of the comparisons (see `BinaryExpression._ckTag`): one token for the
+ * operator and the boolean result. The `\u0002` prefix keeps them apart from every other tag.
+ */
+export const EQ = "\u0002=";
+export const NE = "\u0002<>";
+export const LT = "\u0002<";
+export const LE = "\u0002<=";
+export const GT = "\u0002>";
+export const GE = "\u0002>=";
+export const DISTINCT = "\u0002IS DISTINCT FROM";
+export const NOT_DISTINCT = "\u0002IS NOT DISTINCT FROM";
+
+/** `left op right`, boolean; `tag` is the comparison's cache-key tag (one of the constants above). */
+export function compare(
+  left: ColumnElement<any>,
+  op: string,
+  right: unknown,
+  tag: string,
+): ColumnElement<boolean> {
+  return new N.BinaryExpression(left, op, coerceAgainst(left, right), BOOLEAN_TYPE, tag);
 }
 
 export function arithmetic(left: ColumnElement<any>, op: string, right: unknown): ColumnElement<any> {
@@ -52,7 +71,7 @@ export function like(
   negate: boolean,
   escape: string | undefined,
 ) {
-  checkOperator(left, mode.toUpperCase(), "string");
+  checkOperator(left, mode === "like" ? "LIKE" : "ILIKE", "string");
   if (escape !== undefined && (typeof escape !== "string" || escape.length !== 1)) {
     throw new ArgumentError(`A LIKE escape must be one character, got ${JSON.stringify(escape)}.`, "ATH-ARG");
   }
@@ -91,8 +110,10 @@ export function inList(
     if (values instanceof ClauseElement && (values as Partial<InSubquery>)._isSelect) return values;
     throw new ArgumentError("in()/notIn() take an array of values or a SELECT.", "ATH-ARG");
   }
-  if (N.Tuple !== undefined && left instanceof N.Tuple) return values.map((v) => left.coerceRow(v));
-  return values.map((v) => coerceAgainst(left, v));
+  const out: ColumnElement<any>[] = [];
+  if (N.Tuple !== undefined && left instanceof N.Tuple) for (const v of values) out.push(left.coerceRow(v));
+  else for (const v of values) out.push(coerceAgainst(left, v));
+  return out;
 }
 
 /** True division: integer by integer gives an exact quotient (SQLAlchemy 2.0's `/`). */

@@ -7,7 +7,13 @@ import { ArgumentError } from "../util/errors.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
 import { ColumnClause, FromClause } from "./base.js";
 import type { SqlCompiler } from "./compiler.js";
-import { exportedKeys, strictColumns, type ColumnsOf, type SelectableStatement } from "./from-clauses.js";
+import {
+  exportedColumns,
+  rebind,
+  strictColumns,
+  type ColumnsOf,
+  type SelectableStatement,
+} from "./from-clauses.js";
 import type { SelectBase } from "./select-base.js";
 import { CompoundSelect, type CompoundKeyword } from "./select-base.js";
 
@@ -34,12 +40,8 @@ export class CTE<Row = Record<string, unknown>> extends FromClause {
     readonly _restates: CTE<any> | null,
   ) {
     super();
-    const cols = element.exportedColumns();
-    const keys = exportedKeys(cols);
-    this.columns = cols.map((col, i) => new ColumnClause(keys[i]!, col.type, this, keys[i]!));
-    const c: Record<string, ColumnClause<any>> = {};
-    for (const col of this.columns) c[col.key] = col;
-    this.c = strictColumns<ColumnsOf<Row>>(() => `CTE '${this.name ?? "(anonymous)"}'`, c);
+    this.columns = exportedColumns(element.exportedColumns(), this);
+    this.c = strictColumns<ColumnsOf<Row>>("CTE", this, this.columns);
   }
   /** The first CTE of a chain of `union` restatements: it owns the name. @internal */
   get root(): CTE<any> {
@@ -106,10 +108,8 @@ export class CteAlias<Row = Record<string, unknown>> extends FromClause {
     readonly name: string | null,
   ) {
     super();
-    this.columns = cte.columns.map((col) => new ColumnClause(col.name, col.type, this, col.key));
-    const c: Record<string, ColumnClause<any>> = {};
-    for (const col of this.columns) c[col.key] = col;
-    this.c = strictColumns<ColumnsOf<Row>>(() => `CTE alias '${this.name ?? "(anonymous)"}'`, c);
+    this.columns = rebind(cte.columns, this);
+    this.c = strictColumns<ColumnsOf<Row>>("CTE alias", this, this.columns);
   }
   _compile(c: SqlCompiler): string {
     return c.visitCteAlias(this);

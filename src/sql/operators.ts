@@ -18,6 +18,11 @@ export class BinaryExpression<T = unknown> extends ColumnElement<T> {
     readonly operator: string,
     readonly right: ColumnElement<any>,
     readonly type: TypeEngine<any>,
+    /**
+     * @internal A comparison's cache-key tag, standing for its operator and its boolean type
+     * (given by the comparison methods, see `column-operators.ts`); null: keyed in full.
+     */
+    readonly _ckTag: string | null = null,
   ) {
     super();
   }
@@ -25,6 +30,14 @@ export class BinaryExpression<T = unknown> extends ColumnElement<T> {
     return c.visitBinary(this);
   }
   override _ck(k: CacheKeyBuilder): void {
+    const tag = this._ckTag;
+    if (tag !== null) {
+      // A comparison: the tag stands for the operator and the boolean type.
+      k.s(tag);
+      this.left._ck(k);
+      this.right._ck(k);
+      return;
+    }
     k.s("(");
     k.str(this.operator);
     this.left._ck(k);
@@ -170,7 +183,10 @@ export class BooleanClauseList extends ColumnElement<boolean> {
   }
   override _ck(k: CacheKeyBuilder): void {
     k.s(this.operator);
-    k.list(this.clauses);
+    const cs = this.clauses;
+    k.n(cs.length);
+    // Written out rather than `k.list`: see `CacheKeyBuilder.list`.
+    for (let i = 0; i < cs.length; i++) cs[i]!._ck(k);
   }
 }
 
@@ -291,16 +307,38 @@ export function or(...clauses: (Criterion | undefined)[]): ColumnElement<boolean
   return booleanList("OR", clauses);
 }
 
-function booleanList(op: "AND" | "OR", clauses: (Criterion | undefined)[]): ColumnElement<boolean> {
+function booleanList(op: "AND" | "OR", clauses: readonly (Criterion | undefined)[]): ColumnElement<boolean> {
   const flat: ColumnElement<any>[] = [];
-  for (const raw of clauses) {
-    if (raw === undefined) continue;
-    const c = criterion(raw, op.toLowerCase() + "()");
-    if (c instanceof BooleanClauseList && c.operator === op) flat.push(...c.clauses);
-    else flat.push(c);
-  }
+  const what = op === "AND" ? "and()" : "or()";
+  for (const raw of clauses) if (raw !== undefined) addFlat(flat, op, criterion(raw, what));
   if (flat.length === 1) return flat[0]!;
   return new BooleanClauseList(op, flat);
+}
+
+function addFlat(flat: ColumnElement<any>[], op: "AND" | "OR", c: ColumnElement<any>): void {
+  // `kind` rather than instanceof: a field the few criterion classes share, read without
+  // walking each criterion's prototype chain (a measurable part of building a WHERE).
+  if (c.kind === "boolean_list" && (c as BooleanClauseList).operator === op)
+    for (const x of (c as BooleanClauseList).clauses) flat.push(x);
+  else flat.push(c);
+}
+
+/**
+ * `prior AND criteria…` (what `where()` and `having()` add up), or null when every criterion
+ * is `undefined`. @internal
+ */
+export function andWith(
+  prior: ColumnElement<any> | null,
+  criteria: readonly (Criterion | undefined)[],
+): ColumnElement<boolean> | null {
+  let any = false;
+  for (const c of criteria) if (c !== undefined) any = true;
+  if (!any) return null;
+  if (prior === null) return booleanList("AND", criteria);
+  const flat: ColumnElement<any>[] = [];
+  addFlat(flat, "AND", prior);
+  for (const raw of criteria) if (raw !== undefined) addFlat(flat, "AND", criterion(raw, "and()"));
+  return flat.length === 1 ? flat[0]! : new BooleanClauseList("AND", flat);
 }
 
 /** `NOT expr`. */

@@ -8,9 +8,23 @@ import { ColumnElement, FromClause } from "./base.js";
 import { describeValue } from "./coercions.js";
 import type { SqlCompiler } from "./compiler.js";
 import { Join, type RowOfColumns } from "./from-clauses.js";
-import { inferOnClause, joinLeaves, joinPaths } from "./joins.js";
-import { and, OrderByElement, type Criterion } from "./operators.js";
+import { inferOnClause, joinLeaves } from "./joins.js";
+import { andWith, OrderByElement, type Criterion } from "./operators.js";
 import { limitValue, resolveLabel, SelectBase } from "./select-base.js";
+import {
+  checkItem,
+  copyState,
+  joinFits,
+  NO_OPTIONS,
+  referencedFroms,
+  resolveItems,
+  selectKey,
+  type ExecutableOption,
+  type ForUpdateOptions,
+  type FromArg,
+  type SelectArg,
+  type SelectState,
+} from "./select-state.js";
 import { collectFroms } from "./visitor.js";
 import {
   hasJoinTarget,
@@ -21,12 +35,8 @@ import {
   type HasJoinTarget,
 } from "./roles.js";
 
-/** Anything that can appear in `select(...)`: a column expression, or a table, alias, subquery or CTE. */
-export type SelectItem = ColumnElement<any, string> | FromClause;
-/** What `select(...)` takes: a SelectItem, or an object standing for one (a mapped class: `select(User)`). */
-export type SelectArg = SelectItem | HasClauseElement<FromClause | ColumnElement<any>>;
-/** A FROM given as itself or as an object standing for one (a mapped class). */
-export type FromArg = FromClause | HasClauseElement<FromClause>;
+export type { SelectItem, SelectArg, FromArg } from "./select-state.js";
+export type { ForUpdateOptions, SelectState, ExecutableOption } from "./select-state.js";
 
 type ItemKey<X> = X extends ColumnElement<any, infer K> ? K : never;
 type ItemValue<X> = X extends ColumnElement<infer T, any> ? T : never;
@@ -68,80 +78,6 @@ export type ScalarOf<Items extends readonly SelectArg[]> = Items extends readonl
       : unknown
   : unknown;
 
-export interface ForUpdateOptions {
-  nowait?: boolean;
-  skipLocked?: boolean;
-  /** FOR SHARE (PostgreSQL) / LOCK IN SHARE MODE (MySQL). */
-  read?: boolean;
-  /** FOR NO KEY UPDATE / FOR KEY SHARE (PostgreSQL). */
-  keyShare?: boolean;
-  /** Lock only these tables' rows (PostgreSQL; MySQL 8). */
-  of?: readonly (FromClause | ColumnElement<any>)[];
-}
-
-/** @internal */
-export interface SelectState {
-  readonly items: readonly SelectItem[];
-  readonly froms: readonly FromClause[];
-  readonly where: ColumnElement<any> | null;
-  readonly groupBy: readonly ColumnElement<any>[];
-  readonly having: ColumnElement<any> | null;
-  readonly orderBy: readonly OrderByElement[];
-  readonly limit: ColumnElement<any> | null;
-  readonly offset: ColumnElement<any> | null;
-  readonly distinct: boolean;
-  readonly distinctOn: readonly ColumnElement<any>[];
-  readonly forUpdate: ForUpdateOptions | null;
-  /** FROMs to correlate to an enclosing SELECT explicitly (SQLAlchemy: `correlate`); null: automatic. */
-  readonly correlate: readonly FromClause[] | null;
-  /** The items as given, when some stood for others (`select(User)`: the class; `items` has its table). See `roles.ts`. */
-  readonly rawItems?: readonly SelectArg[];
-  /** Options for the layer that runs the statement (ORM loader options); Core ignores them. */
-  readonly options: readonly ExecutableOption[];
-}
-
-/**
- * An option attached to a statement with `options()`, for the layer that runs it: the ORM's
- * loader options (`defer(User.bio)`, `selectinload(User.orders)`). Core compiles and runs a
- * statement as if it had none. (SQLAlchemy: `ExecutableOption`.)
- */
-export interface ExecutableOption {
-  readonly isExecutableOption: true;
-  /**
-   * Writes what the option changes in the SQL into the statement's cache key, so statements
-   * differing in such options never share a compiled form. Omitted: the option never changes
-   * the SQL.
-   */
-  _cacheKey?(k: CacheKeyBuilder): void;
-}
-
-const NO_OPTIONS: readonly ExecutableOption[] = Object.freeze([]);
-
-/** Items with the objects standing for expressions (`[CLAUSE_ELEMENT]`) replaced, and the originals when any were. */
-function resolveItems(
-  items: readonly SelectArg[],
-  prior: SelectState | null,
-): { items: SelectItem[]; rawItems?: readonly SelectArg[] } {
-  const resolved = items.map((i) => resolveClauseElement(i) as SelectItem);
-  const changed = resolved.some((r, i) => r !== items[i]);
-  if (prior === null) return changed ? { items: resolved, rawItems: items } : { items: resolved };
-  const rawItems = prior.rawItems || changed ? [...(prior.rawItems ?? prior.items), ...items] : undefined;
-  return rawItems
-    ? { items: [...prior.items, ...resolved], rawItems }
-    : { items: [...prior.items, ...resolved] };
-}
-
-function checkItems(items: readonly unknown[], what: string): void {
-  items.forEach((item, i) => {
-    if (!(item instanceof ColumnElement) && !(item instanceof FromClause)) {
-      throw new ArgumentError(
-        `${what} argument ${i + 1} is not a column, expression or table: ${describeValue(item)}.`,
-        "ATH-ARG",
-      );
-    }
-  });
-}
-
 /**
  * The FROMs `Select.implicitFroms` is collecting. A module-level callback rather than a closure
  * per call (tsx wraps each closure in a naming helper, a measurable cost per statement built).
@@ -171,13 +107,30 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
     this._s = state;
   }
   private with(patch: Partial<SelectState>): Select<Row, Scalar> {
-    return new Select<Row, Scalar>({ ...this._s, ...patch });
+    const s = copyState(this._s);
+    if ("rawItems" in patch) s.rawItems = patch.rawItems;
+    if (patch.items !== undefined) s.items = patch.items;
+    if (patch.froms !== undefined) s.froms = patch.froms;
+    if (patch.where !== undefined) s.where = patch.where;
+    if (patch.groupBy !== undefined) s.groupBy = patch.groupBy;
+    if (patch.having !== undefined) s.having = patch.having;
+    if (patch.orderBy !== undefined) s.orderBy = patch.orderBy;
+    if (patch.limit !== undefined) s.limit = patch.limit;
+    if (patch.offset !== undefined) s.offset = patch.offset;
+    if (patch.distinct !== undefined) s.distinct = patch.distinct;
+    if (patch.distinctOn !== undefined) s.distinctOn = patch.distinctOn;
+    if (patch.forUpdate !== undefined) s.forUpdate = patch.forUpdate;
+    if (patch.correlate !== undefined) s.correlate = patch.correlate;
+    if (patch.options !== undefined) s.options = patch.options;
+    return new Select<Row, Scalar>(s);
   }
   /** Adds WHERE criteria, joined with AND to any already present; `undefined` entries are skipped. */
   where(...criteria: (Criterion | undefined)[]): Select<Row, Scalar> {
-    const defined = criteria.filter((c) => c !== undefined);
-    if (defined.length === 0) return this;
-    return this.with({ where: this._s.where ? and(this._s.where, ...defined) : and(...defined) });
+    const where = andWith(this._s.where, criteria);
+    if (where === null) return this;
+    const s = copyState(this._s);
+    s.where = where;
+    return new Select<Row, Scalar>(s);
   }
   /** Alias of `where` (SQLAlchemy: `filter`). */
   filter(...criteria: (Criterion | undefined)[]): Select<Row, Scalar> {
@@ -185,24 +138,32 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
   }
   /** Adds explicit FROM clauses (SQLAlchemy: `select_from`). */
   selectFrom(...froms: FromArg[]): Select<Row, Scalar> {
-    const resolved = froms.map((f) => resolveClauseElement(f) as FromClause);
-    checkItems(resolved, "selectFrom()");
-    return this.with({ froms: [...this._s.froms, ...resolved] });
+    const all = this._s.froms.slice();
+    for (let i = 0; i < froms.length; i++) {
+      const f = froms[i]!;
+      if (f instanceof FromClause) all.push(f);
+      else {
+        const r = resolveClauseElement(f);
+        checkItem(r, i, "selectFrom()");
+        all.push(r as FromClause);
+      }
+    }
+    const s = copyState(this._s);
+    s.froms = all;
+    return new Select<Row, Scalar>(s);
   }
   /** Adds columns to the SELECT list. */
   addColumns<const Items extends readonly SelectArg[]>(
     ...items: Items
   ): Select<Simplify<Row & RowOf<Items>>, Scalar> {
-    const r = resolveItems(items, this._s);
-    checkItems(r.items, "addColumns()");
+    const r = resolveItems(items, this._s, "addColumns()");
     return this.with(r) as any;
   }
   /** Replaces the SELECT list, keeping FROM and criteria (SQLAlchemy: `with_only_columns`). */
   withOnlyColumns<const Items extends readonly SelectArg[]>(
     ...items: Items
   ): Select<RowOf<Items>, ScalarOf<Items>> {
-    const r = resolveItems(items, null);
-    checkItems(r.items, "withOnlyColumns()");
+    const r = resolveItems(items, null, "withOnlyColumns()");
     if (items.length === 0)
       throw new ArgumentError("withOnlyColumns() needs at least one column.", "ATH-ARG");
     const froms = this._s.froms.length ? this._s.froms : this.implicitFroms();
@@ -219,10 +180,11 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
   ): Select<Row, Scalar> {
     if (hasJoinTarget(targetArg) && onclause === undefined) {
       // A relationship: one join per step, each with its own ON clause.
-      return targetArg[JOIN_TARGET]().reduce<Select<Row, Scalar>>(
-        (s, step) => s.join(step.target, step.onclause, options),
-        this,
-      );
+      const steps = targetArg[JOIN_TARGET]();
+      if (steps.length === 0) return this;
+      let s = this.join(steps[0]!.target, steps[0]!.onclause, options);
+      for (let i = 1; i < steps.length; i++) s = s.join(steps[i]!.target, steps[i]!.onclause, options);
+      return s;
     }
     const target = resolveClauseElement(targetArg) as FromClause;
     if (!(target instanceof FromClause))
@@ -230,21 +192,8 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
         `join() takes a table, alias or subquery; got ${describeValue(target)}.`,
         "ATH-ARG",
       );
-    const explicit = [...this._s.froms];
-    const candidates: FromClause[] = [...explicit, ...this.implicitFroms()];
-    if (candidates.length === 0)
-      throw new ArgumentError(
-        "select().join() needs a FROM to join from; select a column or call selectFrom() first.",
-        "ATH-ARG",
-      );
-    let left = candidates[0]!;
-    if (!onclause) {
-      left = candidates.find((c) => joinPaths(c, target).length > 0) ?? left;
-    } else {
-      const referenced = new Set<FromClause>();
-      collectFroms(onclause, (f) => referenced.add(f));
-      left = candidates.find((c) => c !== target && joinLeaves(c).some((l) => referenced.has(l))) ?? left;
-    }
+    const left = this.joinLeft(target, onclause);
+    const explicit = this._s.froms.slice();
     const joined = new Join(
       left,
       target,
@@ -255,7 +204,30 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
     const i = explicit.indexOf(left);
     if (i >= 0) explicit[i] = joined;
     else explicit.push(joined);
-    return this.with({ froms: explicit });
+    const s = copyState(this._s);
+    s.froms = explicit;
+    return new Select<Row, Scalar>(s);
+  }
+  /**
+   * The FROM `join(target)` joins to: the first FROM, explicit ones first, that the ON clause
+   * refers to (without one, that has a foreign key path to `target`), else the first FROM.
+   * The implicit FROMs (a walk of the columns and WHERE) are only looked at when no explicit
+   * one will do.
+   */
+  private joinLeft(target: FromClause, onclause: ColumnElement<boolean | null> | undefined): FromClause {
+    // Loops and a helper rather than closures: this runs for every join of every statement built.
+    const referenced = onclause ? referencedFroms(onclause) : null;
+    const explicit = this._s.froms;
+    for (const c of explicit) if (joinFits(c, target, referenced)) return c;
+    const implicit = this.implicitFroms();
+    for (const c of implicit) if (joinFits(c, target, referenced)) return c;
+    const left = explicit[0] ?? implicit[0];
+    if (left === undefined)
+      throw new ArgumentError(
+        "select().join() needs a FROM to join from; select a column or call selectFrom() first.",
+        "ATH-ARG",
+      );
+    return left;
   }
   /** `LEFT OUTER JOIN` (SQLAlchemy: `outerjoin`). */
   outerJoin(target: FromArg | HasJoinTarget, onclause?: ColumnElement<boolean | null>): Select<Row, Scalar> {
@@ -289,19 +261,24 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
   }
   /** GROUP BY; a string names a selected label. */
   groupBy(...cols: (ColumnElement<any> | string)[]): Select<Row, Scalar> {
-    return this.with({ groupBy: [...this._s.groupBy, ...cols.map((c) => resolveLabel(this, c, "groupBy"))] });
+    const groupBy = this._s.groupBy.slice();
+    for (const c of cols) groupBy.push(resolveLabel(this, c, "groupBy"));
+    return this.with({ groupBy });
   }
   having(...criteria: (Criterion | undefined)[]): Select<Row, Scalar> {
-    const defined = criteria.filter((c) => c !== undefined);
-    if (defined.length === 0) return this;
-    return this.with({ having: this._s.having ? and(this._s.having, ...defined) : and(...defined) });
+    const having = andWith(this._s.having, criteria);
+    return having === null ? this : this.with({ having });
   }
   /** ORDER BY; a string names a selected label (`orderBy("total")`). */
   orderBy(...items: (ColumnElement<any> | OrderByElement | string)[]): Select<Row, Scalar> {
-    const ob = items.map((i) =>
-      i instanceof OrderByElement ? i : new OrderByElement(resolveLabel(this, i, "orderBy"), null, null),
-    );
-    return this.with({ orderBy: [...this._s.orderBy, ...ob] });
+    const ob = this._s.orderBy.slice();
+    for (const i of items)
+      ob.push(
+        i instanceof OrderByElement ? i : new OrderByElement(resolveLabel(this, i, "orderBy"), null, null),
+      );
+    const s = copyState(this._s);
+    s.orderBy = ob;
+    return new Select<Row, Scalar>(s);
   }
   /** LIMIT n (bound as a parameter); null removes it. */
   limit(n: number | ColumnElement<number> | null): Select<Row, Scalar> {
@@ -332,7 +309,8 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
    * @example select(User).options(defer(User.bio), selectinload(User.orders))
    */
   options(...opts: ExecutableOption[]): Select<Row, Scalar> {
-    opts.forEach((o, i) => {
+    for (let i = 0; i < opts.length; i++) {
+      const o = opts[i];
       if (
         o === null ||
         typeof o !== "object" ||
@@ -343,7 +321,7 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
           "ATH-ARG",
         );
       }
-    });
+    }
     if (opts.length === 0) return this;
     return this.with({ options: [...this._s.options, ...opts] });
   }
@@ -385,38 +363,7 @@ export class Select<Row = Record<string, unknown>, Scalar = unknown> extends Sel
     return c.visitSelect(this);
   }
   override _ck(k: CacheKeyBuilder): void {
-    const s = this._s;
-    k.s("SEL");
-    k.list(s.items);
-    k.list(s.froms);
-    k.node(s.where);
-    k.list(s.groupBy);
-    k.node(s.having);
-    k.list(s.orderBy);
-    k.node(s.limit);
-    k.node(s.offset);
-    k.n(s.distinct);
-    k.list(s.distinctOn);
-    const fu = s.forUpdate;
-    if (fu) {
-      k.s("FU");
-      k.n(!!fu.nowait);
-      k.n(!!fu.skipLocked);
-      k.n(!!fu.read);
-      k.n(!!fu.keyShare);
-      k.list(fu.of ?? []);
-    } else k.s("~");
-    if (s.correlate) k.list(s.correlate);
-    else k.s("~");
-    if (s.options.length === 0) k.s("~");
-    else {
-      k.s("OPT");
-      for (const o of s.options) {
-        k.s("(");
-        o._cacheKey?.(k);
-        k.s(")");
-      }
-    }
+    selectKey(this._s, k);
   }
 }
 
@@ -429,8 +376,7 @@ export function select<const Items extends readonly SelectArg[]>(
 ): Select<RowOf<Items>, ScalarOf<Items>> {
   if (items.length === 0)
     throw new ArgumentError("select() needs at least one column, expression or table.", "ATH-ARG");
-  const r = resolveItems(items, null);
-  checkItems(r.items, "select()");
+  const r = resolveItems(items, null, "select()");
   // An explicit literal: `{ ...r, more }` falls off V8's fast path (about 10µs a call).
   return new Select<any, any>({
     items: r.items,

@@ -8,6 +8,7 @@
  */
 import { BindParameter, ClauseElement, ColumnClause, FromClause } from "./base.js";
 import type { CompiledStatement } from "./compiled.js";
+import { BinaryExpression, BooleanClauseList } from "./operators.js";
 
 export interface Compilable {
   readonly kind: string;
@@ -26,6 +27,16 @@ export interface CompilerDialect {
 /** Calls `fn` for each direct child node of `node` (expressions, lists of them, pairs in lists). */
 export function eachChild(node: ClauseElement, fn: (child: ClauseElement) => void): void {
   if (node instanceof BindParameter || node instanceof ColumnClause) return;
+  // The commonest nodes of ON and WHERE clauses, without reflection.
+  if (node instanceof BinaryExpression) {
+    fn(node.left);
+    fn(node.right);
+    return;
+  }
+  if (node instanceof BooleanClauseList) {
+    for (const c of node.clauses) fn(c);
+    return;
+  }
   for (const v of Object.values(node)) visitValue(v, fn, 0);
 }
 
@@ -61,7 +72,38 @@ export function collectFroms(e: ClauseElement, add: (f: FromClause) => void): vo
     return;
   }
   if (e instanceof FromClause || isStatementBoundary(e)) return;
-  eachChild(e, (child) => collectFroms(child, add));
+  // The walk's callback is module state, not a closure per node (built when statements are).
+  const outer = adding;
+  adding = add;
+  try {
+    eachChild(e, collectChild);
+  } finally {
+    adding = outer;
+  }
+}
+
+let adding: ((f: FromClause) => void) | null = null;
+
+function collectChild(child: ClauseElement): void {
+  collectFroms(child, adding!);
+}
+
+/** `collectFroms` into an array (repeats included). */
+export function collectFromsInto(e: ClauseElement, out: FromClause[]): FromClause[] {
+  const outer = into;
+  into = out;
+  try {
+    collectFroms(e, pushInto);
+  } finally {
+    into = outer;
+  }
+  return out;
+}
+
+let into: FromClause[] = [];
+
+function pushInto(f: FromClause): void {
+  into.push(f);
 }
 
 /** Names of the named bound parameters in an expression (for UPDATE in executemany mode). */
@@ -71,6 +113,18 @@ export function collectBindNames(e: ClauseElement, out: Set<string> = new Set())
     return out;
   }
   if (e instanceof ColumnClause || e instanceof FromClause) return out;
-  eachChild(e, (child) => collectBindNames(child, out));
+  const outer = names;
+  names = out;
+  try {
+    eachChild(e, collectNames);
+  } finally {
+    names = outer;
+  }
   return out;
+}
+
+let names: Set<string> = new Set();
+
+function collectNames(child: ClauseElement): void {
+  collectBindNames(child, names);
 }

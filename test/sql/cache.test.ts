@@ -11,6 +11,7 @@ import {
   insert,
   Integer,
   literal,
+  literalColumn,
   MetaData,
   select,
   StatementCache,
@@ -66,6 +67,16 @@ describe("cache keys", () => {
       key(select(other.c.id).where(other.c.age.gt("1"))),
     );
   });
+  test("a table extended after use (extendExisting) is not served a statement cached before", () => {
+    const md = new MetaData();
+    const t = new Table("ext", md, { id: Column(Integer, { primaryKey: true }) });
+    const cache = new StatementCache(10);
+    const d = dialects.sqlite;
+    expect(cache.compile(d, select(t)).sql).toBe("SELECT ext.id FROM ext");
+    new Table("ext", md, { name: Column(String(20)) }, { extendExisting: true });
+    expect(cache.compile(d, select(t)).sql).toBe("SELECT ext.id, ext.name FROM ext");
+  });
+
   test("lightweight table() built per call is keyed by what it spells", () => {
     const t = () => table("t", column("a", Integer), column("b", String(10)));
     expect(key(select(t().c.a).where(t().c.b.eq("x")))).toBe(key(select(t().c.a).where(t().c.b.eq("y"))));
@@ -84,6 +95,62 @@ describe("cache keys", () => {
       return select(nodes.c.id, p.c.label.cast(String(20))).join(p, nodes.c.parentId.eq(p.c.id));
     };
     expect(key(build())).toBe(key(build()));
+  });
+  test("parts that share a token layout still give different keys", () => {
+    const base = select(users.c.id);
+    const lt = table("users", column("id", Integer), column("age", Integer));
+    const variants: ClauseElement[] = [
+      base.limit(5),
+      base.offset(5),
+      base.limit(5).offset(5),
+      base.groupBy(users.c.id),
+      base.orderBy(users.c.id),
+      base.distinct(),
+      base.where(users.c.age.gt(1)).having(users.c.age.gt(1)),
+      base.join(orders, orders.c.userId.eq(users.c.id)),
+      base.join(orders, orders.c.userId.eq(users.c.id), { isOuter: true }),
+      base.join(orders, orders.c.userId.eq(users.c.id), { full: true }),
+      base.join(orders, orders.c.userId.eq(users.c.id), { isOuter: true, full: true }),
+      select(users.c.id.label("a")),
+      select(users.c.id.label("b")),
+      select(literalColumn("1")),
+      select(literalColumn("2")),
+      select(lt.c.id), // a lightweight table() of the same name and column
+      select(nodes.alias("x").c.id),
+      select(users.c.id).where(users.c.age.eq(1)),
+      select(users.c.id).where(users.c.age.eq(bindparam("age", Integer, 1))),
+      select(users.c.id).where(users.c.age.eq(bindparam("age", Integer))),
+      select(users.c.id).where(users.c.age.eq(bindparam("a2", Integer, 1))),
+      select(users.c.id).where(users.c.name.eq(literal("1"))),
+      select(users.c.id).where(users.c.age.in([1])),
+      select(users.c.id).where(users.c.age.in(select(orders.c.id))),
+      select(users),
+      select(orders),
+      select(users.c.id).selectFrom(users),
+    ];
+    const keys = variants.map(key);
+    expect(new Set([key(base), ...keys]).size).toBe(variants.length + 1);
+  });
+  test("a schema table's columns are keyed by identity: same-named columns of two tables differ", () => {
+    const md = new MetaData();
+    const a = new Table("t", md, { id: Column(Integer, { primaryKey: true }) });
+    const b = new Table("t", new MetaData(), { id: Column(Integer, { primaryKey: true }) });
+    expect(key(select(a.c.id).where(a.c.id.eq(1)))).toBe(key(select(a.c.id).where(a.c.id.eq(2))));
+    expect(key(select(a.c.id))).not.toBe(key(select(b.c.id)));
+    // Self-join through an alias built per call still shares a key.
+    const self = () => {
+      const p = a.alias("p");
+      return select(a.c.id, p.c.id.label("pid")).join(p, p.c.id.eq(a.c.id));
+    };
+    expect(key(self())).toBe(key(self()));
+  });
+  test("keying leaves types as they were (the memo is a hidden property)", () => {
+    const t = String(33);
+    const before = JSON.stringify(t);
+    key(select(users.c.id).where(column("x", t).eq("a")));
+    expect(JSON.stringify(t)).toBe(before);
+    expect(Object.keys(t)).toEqual(Object.keys(String(33)));
+    expect(t).toEqual(String(33));
   });
   test("the key is remembered per statement object", () => {
     const s = select(users.c.id).where(users.c.age.gt(1));
@@ -187,6 +254,22 @@ describe("StatementCache", () => {
     expect(cache.stats().misses).toBe(4);
     cache.compile(dialects.postgresql, s(3)); // evicted earlier
     expect(cache.stats().misses).toBe(5);
+  });
+  test("lookup: one template per shape; the same statement object again is a hit with its own template", () => {
+    const cache = new StatementCache();
+    const s = (n: number) => select(users.c.id).where(users.c.age.gt(n));
+    const a = s(1);
+    const first = cache.lookup(dialects.sqlite, a);
+    expect(first.hit).toBe(false);
+    const second = cache.lookup(dialects.sqlite, s(2));
+    expect(second).toMatchObject({ hit: true, template: first.template });
+    expect(second.compiled.binds[0]!.value).toBe(2);
+    cache.lookup(dialects.sqlite, select(orders.c.id), { literalBinds: true }); // uncached in between
+    const again = cache.lookup(dialects.sqlite, a);
+    expect(again).toMatchObject({ hit: true, template: first.template });
+    expect(again.compiled.binds[0]!.value).toBe(1);
+    cache.clear();
+    expect(cache.lookup(dialects.sqlite, a).hit).toBe(false);
   });
   test("literal binds and constructs without a key are compiled every time", () => {
     const cache = new StatementCache();

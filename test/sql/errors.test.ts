@@ -5,6 +5,8 @@ import { describe, expect, test } from "vitest";
 import {
   ArgumentError,
   Column,
+  ColumnClause,
+  column,
   CompileError,
   ForeignKey,
   func,
@@ -13,6 +15,7 @@ import {
   MetaData,
   select,
   Table,
+  table,
   text,
   tuple_,
   update,
@@ -38,6 +41,18 @@ describe("an unknown column", () => {
     expect(e.message).toBe(
       "Table 'users' has no column 'nmae'. Its columns are: id, name, email, age, isActive, score, createdAt.",
     );
+  });
+  test("known columns are plain properties: `in`, keys and spreads see exactly the columns", () => {
+    const c = users.c as Record<string, unknown>;
+    expect("name" in c).toBe(true);
+    expect("nmae" in c).toBe(false);
+    expect(Object.keys(c)).toEqual(["id", "name", "email", "age", "isActive", "score", "createdAt"]);
+    expect(Object.keys({ ...c })).toEqual(Object.keys(c));
+    expect(c.hasOwnProperty("id")).toBe(true);
+    expect((c as { then?: unknown }).then).toBeUndefined(); // probed by await: not a column error
+    const odd = table("t", column("constructor", Integer), column("toString", Integer));
+    expect(Object.keys(odd.c)).toEqual(["constructor", "toString"]);
+    expect(odd.c.constructor).toBeInstanceOf(ColumnClause);
   });
   test("on a subquery or CTE", () => {
     const sq = select(users.c.id).subquery("sq");
