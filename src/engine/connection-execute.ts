@@ -118,11 +118,12 @@ export async function runOnDriver(
   const driver = conn._record.driver;
   // SQL the engine can't see into may have changed the session's isolation level.
   if (compiled === null || compiled.opaque === true) conn._record.sessionIsolation = null;
+  const options = plan === null ? undefined : cached ? plan.cachedDriverOptions : plan.driverOptions;
   let dr: DriverResult;
   try {
     dr = many
-      ? await driver.executeMany(sql, values as readonly (readonly unknown[])[], plan?.driverOptions)
-      : await driver.execute(sql, values as readonly unknown[], plan?.driverOptions);
+      ? await driver.executeMany(sql, values as readonly (readonly unknown[])[], options)
+      : await driver.execute(sql, values as readonly unknown[], options);
   } catch (err) {
     throw await handleError(conn, err, sql, values, call);
   }

@@ -18,6 +18,11 @@
  * (text(), execDriverSql, pool listeners' SQL) it is read from the session again first.
  * (psycopg always sends BEGIN; PyMySQL/pysqlite start transactions implicitly; the Node peers
  * run single statements in autocommit.)
+ *
+ * IMPLICIT BEGIN. Where the session begins a transaction by itself at its next statement
+ * (`Dialect.beginsImplicitly`: MySQL sessions without autocommit, at REPEATABLE READ and
+ * SERIALIZABLE), BEGIN is not sent at all: the transaction counts as open (COMMIT / ROLLBACK
+ * and the reset on return are sent as usual) and the first statement starts it, snapshot included.
  */
 import type { CompiledStatement } from "../sql/compiled.js";
 import type { Connection } from "./connection.js";
@@ -56,7 +61,6 @@ export function autobegin(conn: Connection, first: CompiledStatement | null): Pr
     conn.engine._log.info("BEGIN (implicit; deferred until a statement needs it)");
     return undefined;
   }
-  conn.engine._log.info("BEGIN (implicit)");
   return sendBegin(conn, tx);
 }
 
@@ -74,14 +78,27 @@ function mayReadOutside(conn: Connection, stmt: CompiledStatement | null): boole
   return level === "READ COMMITTED" || level === "READ UNCOMMITTED";
 }
 
-function sendDeferredBegin(conn: Connection, tx: RootTransaction): Promise<void> {
+function sendDeferredBegin(conn: Connection, tx: RootTransaction): Promise<void> | undefined {
   conn._beginDeferred = false;
-  conn.engine._log.info("BEGIN (implicit)");
   return sendBegin(conn, tx);
 }
 
+/**
+ * True (and the transaction counted as open) when the session begins the transaction by itself
+ * at its next statement, so no BEGIN is sent (MySQL sessions without autocommit: Dialect.beginsImplicitly).
+ */
+function begunBySession(conn: Connection): boolean {
+  const record = conn._record;
+  if (!conn.dialect.beginsImplicitly(record.driver)) return false;
+  record.transactionOpen = true;
+  conn.engine._log.info("BEGIN (implicit; the database begins it at the first statement, no BEGIN sent)");
+  return true;
+}
+
 /** Sends BEGIN for `tx`; on failure the transaction is over and the error is translated. */
-function sendBegin(conn: Connection, tx: RootTransaction): Promise<void> {
+function sendBegin(conn: Connection, tx: RootTransaction): Promise<void> | undefined {
+  if (begunBySession(conn)) return undefined;
+  conn.engine._log.info("BEGIN (implicit)");
   let sent: Promise<void>;
   try {
     sent = conn.dialect.doBegin(conn._record.driver);
@@ -130,6 +147,7 @@ export async function startRoot(
       conn.engine._log.info("BEGIN (implicit; deferred until a statement needs it)");
       return;
     }
+    if (begunBySession(conn)) return;
     conn.engine._log.info("BEGIN (implicit)");
     await dialectCall(conn, "BEGIN", (d) => conn.dialect.doBegin(d));
     conn._record.transactionOpen = true;

@@ -67,6 +67,13 @@ export interface EngineOptions {
    * `insertmanyvalues_page_size`, default 1000); 1 sends one INSERT per parameter set.
    */
   insertmanyvaluesPageSize?: number;
+  /**
+   * PostgreSQL: statements kept prepared per connection (named prepared statements for SQL
+   * from the compiled cache; SQLAlchemy's asyncpg `prepared_statement_cache_size`, default 100).
+   * 0 disables them, e.g. behind pgbouncer in transaction mode. Also the URL's
+   * `prepared_statement_cache_size`. SQLite: prepared statements kept per connection (default 256).
+   */
+  preparedStatementCacheSize?: number;
 }
 
 export class Engine {
@@ -102,6 +109,9 @@ export class Engine {
       database: url.database,
       query: url.query,
       driverOptions: options.connectArgs ?? {},
+      ...(options.preparedStatementCacheSize !== undefined
+        ? { preparedStatementCacheSize: options.preparedStatementCacheSize }
+        : {}),
     };
     const PoolCls = options.poolClass ?? (isSqliteMemory(url) ? StaticPool : QueuePool);
     this._pool = new PoolCls(() => this.openConnection(args), {
@@ -112,7 +122,8 @@ export class Engine {
       poolPrePing: options.poolPrePing,
       poolUseLifo: options.poolUseLifo,
       reset: (record) => this.resetConnection(record),
-      resetNeeded: (record) => record.transactionOpen || record.isolationChanged,
+      resetNeeded: (record) =>
+        record.transactionOpen || record.isolationChanged || record.driver.serverTransactionOpen === true,
       ping: (record) => this.ping(record),
       dialect,
       echoPool: options.echoPool ?? false,
@@ -126,7 +137,15 @@ export class Engine {
   }
 
   /** Checks a connection out of the pool. Close it (or use `await using`) to give it back. */
-  async connect(): Promise<Connection> {
+  connect(): Promise<Connection> {
+    if (!this.dispatch.has("engineConnect")) {
+      const record = this._pool._checkoutNow();
+      if (record !== null) return Promise.resolve(new Connection(this, record));
+    }
+    return this.connectFully();
+  }
+
+  private async connectFully(): Promise<Connection> {
     const conn = new Connection(this, await this._pool.checkout());
     if (this.dispatch.has("engineConnect")) {
       try {
@@ -304,7 +323,7 @@ export class Engine {
 
   /** Pool reset-on-return: roll back an open transaction, restore the engine's isolation level. */
   private async resetConnection(record: PooledConnection): Promise<void> {
-    if (record.transactionOpen) {
+    if (record.transactionOpen || record.driver.serverTransactionOpen === true) {
       await this.dialect.doRollback(record.driver);
       record.transactionOpen = false;
     }

@@ -36,6 +36,8 @@ export interface ExecutionPlan {
   /** The result shape when the compiled statement declares it; null: use the driver's column names. */
   readonly resultPlan: ResultPlan | null;
   readonly driverOptions: DriverExecuteOptions | undefined;
+  /** The driver hints for a run whose SQL came from the compiled cache (see Dialect.driverOptionsFor). */
+  readonly cachedDriverOptions: DriverExecuteOptions | undefined;
   /** Multi-row SQL by row count, for an executemany INSERT sent in pages (see insertmanyvalues.ts). */
   readonly manyValuesSql?: Map<number, string>;
 }
@@ -59,7 +61,8 @@ export function buildPlan(dialect: Dialect, compiled: CompiledStatement): Execut
     compiled,
     bindProcessors,
     resultPlan,
-    driverOptions: dialect.driverOptionsFor(compiled),
+    driverOptions: dialect.driverOptionsFor(compiled, false),
+    cachedDriverOptions: dialect.driverOptionsFor(compiled, true),
     ...(compiled.manyValues ? { manyValuesSql: new Map<number, string>() } : {}),
   };
 }

@@ -148,7 +148,10 @@ describeEachDialect(
         conn.executionOptions({ isolationLevel: "SERIALIZABLE" });
         await conn.scalar(lookup(1));
         await conn.close();
-        expect(sent(lines).slice(0, 2)).toEqual(["BEGIN", "SELECT"]);
+        // MySQL at SERIALIZABLE runs without autocommit: the server begins the transaction at the SELECT.
+        expect(sent(lines).slice(0, 2)).toEqual(
+          ctx.target.dialect === "mysql" ? ["SELECT", "ROLLBACK"] : ["BEGIN", "SELECT"],
+        );
         lines.length = 0;
         const again = await engine.connect();
         await again.scalar(lookup(1));
@@ -160,7 +163,8 @@ describeEachDialect(
             const c = await rr.engine.connect();
             await c.scalar(lookup(1));
             await c.close();
-            expect(sent(rr.lines)).toEqual(["BEGIN", "SELECT", "ROLLBACK"]);
+            // No BEGIN (autocommit off: the SELECT begins the transaction), but the ROLLBACK ends it.
+            expect(sent(rr.lines)).toEqual(["SELECT", "ROLLBACK"]);
           } finally {
             await rr.engine.dispose();
           }

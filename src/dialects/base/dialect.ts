@@ -145,8 +145,10 @@ export abstract class Dialect implements CompilerDialect, TypeDialect {
   /**
    * Hints for this dialect's driver for one compiled statement (e.g. SQLite's safeIntegers);
    * the engine computes them once per compiled statement and passes them to every execution.
+   * `cached`: the variant for runs whose SQL came from the compiled cache (a cache hit), which
+   * a driver may keep as a named prepared statement (`DriverExecuteOptions.prepare`).
    */
-  driverOptionsFor(_compiled: CompiledStatement): DriverExecuteOptions | undefined {
+  driverOptionsFor(_compiled: CompiledStatement, _cached = false): DriverExecuteOptions | undefined {
     return undefined;
   }
 
@@ -167,6 +169,14 @@ export abstract class Dialect implements CompilerDialect, TypeDialect {
   }
 
   // ---- transactions: the SQL each database wants ----
+  /**
+   * True when the session will begin a transaction by itself at its next statement (MySQL with
+   * autocommit off and no transaction open), so BEGIN need not be sent: the first statement
+   * starts the transaction, snapshot included, as after BEGIN.
+   */
+  beginsImplicitly(_conn: DriverConnection): boolean {
+    return false;
+  }
   doBegin(conn: DriverConnection): Promise<void> {
     return conn.run("BEGIN");
   }

@@ -17,6 +17,11 @@ export interface ConnectArgs {
   readonly query: Readonly<Record<string, string>>;
   /** Extra options passed straight to the driver (`connectArgs` in createEngine). */
   readonly driverOptions: Readonly<Record<string, unknown>>;
+  /**
+   * Prepared statements a driver connection keeps (createEngine's `preparedStatementCacheSize`);
+   * undefined: the URL's `prepared_statement_cache_size`, else the driver's default.
+   */
+  readonly preparedStatementCacheSize?: number;
 }
 
 export interface DriverResult {
@@ -37,6 +42,11 @@ export interface DriverResult {
 export interface DriverExecuteOptions {
   /** SQLite: read integers as bigint where they do not fit a number (see sqlite/driver.ts). */
   readonly safeIntegers?: boolean;
+  /**
+   * The SQL comes from the engine's compiled cache (the same text on every run, built by the
+   * compiler, never text()): the driver may keep it as a named prepared statement (PostgreSQL).
+   */
+  readonly prepare?: boolean;
 }
 
 /** One open connection of a driver. All methods reject with the driver's own error; the engine wraps it. */
@@ -69,6 +79,12 @@ export interface DriverConnection {
   autocommit: boolean;
   /** True once the driver reported that the connection is unusable (socket closed, server gone). */
   readonly broken: boolean;
+  /**
+   * True when the session may be inside a transaction the database began by itself (MySQL with
+   * autocommit off begins one at any statement), though the engine began none: the pool's
+   * reset-on-return then rolls it back. Drivers whose sessions never do that leave it undefined.
+   */
+  readonly serverTransactionOpen?: boolean;
   /** The driver's own connection object, for escape hatches (SQLAlchemy: `driver_connection`). */
   readonly native: unknown;
 }

@@ -4,7 +4,8 @@ import type { ConnectArgs, DriverConnection } from "../base/driver.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
 import { MysqlCompiler } from "./compiler.js";
 import { MysqlDdlCompiler } from "./ddl-compiler.js";
-import * as driver from "./driver.js";
+import { MysqlDriverConnection } from "./driver.js";
+import * as session from "./session.js";
 import { MysqlInspector } from "./inspector.js";
 import type { CatalogReader, DialectInspector } from "../base/inspector.js";
 import { isDisconnect, translateError } from "./errors.js";
@@ -62,7 +63,7 @@ export class MysqlDialect extends Dialect {
   readonly StatementCompiler = MysqlCompiler;
   readonly DdlCompiler = MysqlDdlCompiler as any;
   protected readonly reservedWords = RESERVED;
-  protected readonly driver = driver;
+  protected readonly driver = session;
   readonly defaultIsolationLevel: IsolationLevel = "REPEATABLE READ";
   protected override readonly quoteChar = "`";
   /** True once connected to MariaDB (RETURNING on INSERT/DELETE since 10.5); set by the driver at first connect. */
@@ -74,20 +75,38 @@ export class MysqlDialect extends Dialect {
   /** The server's version numbers, known after the first connection. */
   serverVersion: readonly number[] | null = null;
 
-  /** Opens a connection; the first one detects MariaDB vs MySQL and sets the capabilities. */
+  /**
+   * Opens a connection; the first one detects MariaDB vs MySQL and sets the capabilities. The
+   * session's autocommit follows its isolation level (session.ts), set with the time zone.
+   */
   override async connect(args: ConnectArgs): Promise<DriverConnection> {
-    const conn = await driver.connect(args);
+    const known = this.serverVersion !== null;
+    const conn = await session.connect(args, known ? this.isolationVariable() : undefined);
     try {
-      if (this.serverVersion === null) await this.initializeServer(conn);
+      if (!known) {
+        await this.initializeServer(conn);
+        if (conn instanceof MysqlDriverConnection) {
+          conn.isolationVariable = this.isolationVariable();
+          await conn.run("SET " + session.autocommitForLevel(conn));
+        }
+      }
     } catch (err) {
       await conn.close();
       throw err;
     }
-    if (conn instanceof driver.MysqlDriverConnection) conn.isolationVariable = this.isolationVariable();
     return conn;
   }
+  /** No BEGIN is needed when the session begins its transaction at the next statement (driver.ts). */
+  override beginsImplicitly(conn: DriverConnection): boolean {
+    return conn instanceof MysqlDriverConnection && conn.beginsImplicitly;
+  }
+  /** A ping that reads no table, so it begins no transaction in a session without autocommit. */
+  override async doPing(conn: DriverConnection): Promise<void> {
+    if (conn instanceof MysqlDriverConnection) await conn.catalogQuery("SELECT 1", []);
+    else await conn.execute("SELECT 1", []);
+  }
   private async initializeServer(conn: DriverConnection): Promise<void> {
-    const info = await driver.serverInfo(conn);
+    const info = await session.serverInfo(conn);
     this.isMariaDB = info.isMariaDB;
     // RETURNING: MariaDB 10.5+ on INSERT and DELETE; MySQL not at all.
     const returning = info.isMariaDB && atLeast(info.version, [10, 5]);

@@ -10,21 +10,25 @@
  *   comments, so a literal `'?'` in the SQL is never mistaken for a parameter (mysql2's own
  *   formatter would replace it).
  *
+ * SESSIONS WITHOUT AUTOCOMMIT (as PyMySQL and every DBAPI driver run). At REPEATABLE READ and
+ * SERIALIZABLE the session runs with `autocommit = 0`: the server begins a transaction by
+ * itself at the first statement that touches a table, so the engine sends no BEGIN (one round
+ * trip less per transaction); the snapshot is taken at the first read either way. At READ
+ * COMMITTED and below `autocommit` stays 1, for the engine's deferred BEGIN (a lone plain read
+ * then needs neither BEGIN nor ROLLBACK). The AUTOCOMMIT level sets it to 1. The session's
+ * state is read from every OK packet (SERVER_STATUS_IN_TRANS, SERVER_STATUS_AUTOCOMMIT), so
+ * SQL the engine can't see into (text(), a CALL) that changes it is noticed; a result set
+ * carries no status here, so a query that reads a table is taken to have begun a transaction.
+ *
  * Value contract with the types work (mysql/types.ts): rows as arrays, DATE/DATETIME/TIMESTAMP
  * as strings (`dateStrings`), BIGINT and DECIMAL as strings (`bigNumberStrings`), JSON as
  * strings (`jsonStrings`), session time zone UTC. `FOUND_ROWS` makes UPDATE's rowcount the
  * number of rows matched, as SQLAlchemy sets `CLIENT.FOUND_ROWS`.
  */
-import type { IsolationLevel } from "../base/dialect.js";
-import {
-  loadDriverPackage,
-  queryFlag,
-  type ConnectArgs,
-  type DriverConnection,
-  type DriverResult,
-} from "../base/driver.js";
-import { ArgumentError } from "../../util/errors.js";
-import { readFileSync } from "node:fs";
+import type { DriverConnection, DriverResult } from "../base/driver.js";
+import { interpolate } from "./placeholders.js";
+
+export { splitPlaceholders } from "./placeholders.js";
 
 interface MysqlField {
   name: string;
@@ -32,14 +36,19 @@ interface MysqlField {
 interface MysqlHeader {
   affectedRows: number;
   insertId: number | string;
+  serverStatus?: number;
 }
+
+/** OK packet status flags. */
+const SERVER_STATUS_IN_TRANS = 1;
+const SERVER_STATUS_AUTOCOMMIT = 2;
 interface MysqlQuery {
   on(event: "fields", fn: (fields: MysqlField[]) => void): MysqlQuery;
   on(event: "result", fn: (row: unknown) => void): MysqlQuery;
   on(event: "error", fn: (err: Error) => void): MysqlQuery;
   on(event: "end", fn: () => void): MysqlQuery;
 }
-interface MysqlCore {
+export interface MysqlCore {
   query(
     sql: string,
     cb: (err: Error | null, rows: unknown, fields: MysqlField[] | undefined) => void,
@@ -62,6 +71,10 @@ export class MysqlDriverConnection implements DriverConnection {
   private ended = false;
   /** Set by the dialect at connect: which server variable holds the isolation level. */
   isolationVariable = "@@transaction_isolation";
+  /** The server session's `autocommit`, as its last OK packet reported it. */
+  serverAutocommit = true;
+  /** A transaction may be open on the server (begun by BEGIN, or by a statement with autocommit off). */
+  private inTransaction = false;
   constructor(readonly native: MysqlCore) {
     // A fatal error with no command waiting is emitted on the connection; unhandled, it would crash.
     native.on("error", (err) => {
@@ -73,15 +86,54 @@ export class MysqlDriverConnection implements DriverConnection {
     return this.ended || this.brokenBy !== null;
   }
 
-  private query(sql: string): Promise<{ rows: unknown; fields: MysqlField[] | undefined }> {
+  get serverTransactionOpen(): boolean {
+    return this.inTransaction;
+  }
+
+  /** True when the server will begin a transaction by itself at the next statement (see the module comment). */
+  get beginsImplicitly(): boolean {
+    return !this.autocommit && !this.serverAutocommit && !this.inTransaction;
+  }
+
+  /**
+   * Runs SQL; `tableless` for the dialect's own queries that read no table (variables,
+   * information_schema), which begin no transaction even with autocommit off.
+   */
+  private query(
+    sql: string,
+    tableless = false,
+  ): Promise<{ rows: unknown; fields: MysqlField[] | undefined }> {
     return new Promise((resolve, reject) => {
       this.native.query(sql, (err, rows, fields) => {
         if (err) {
           if ((err as { fatal?: boolean }).fatal) this.brokenBy = err;
+          // The statement may have begun the transaction before it failed.
+          if (!this.serverAutocommit) this.inTransaction = true;
           reject(err);
-        } else resolve({ rows, fields });
+        } else {
+          this.noteStatus(rows, tableless);
+          resolve({ rows, fields });
+        }
       });
     });
+  }
+
+  /** Follows the session's transaction state from the OK packet (see the module comment). */
+  private noteStatus(rows: unknown, tableless: boolean): void {
+    let header = rows as MysqlHeader | undefined;
+    // A CALL's results end with its OK packet; a plain result set has none.
+    if (Array.isArray(rows)) header = rows.length > 0 ? (rows[rows.length - 1] as MysqlHeader) : undefined;
+    const status = header !== undefined && !Array.isArray(header) ? header.serverStatus : undefined;
+    if (status !== undefined) {
+      this.serverAutocommit = (status & SERVER_STATUS_AUTOCOMMIT) !== 0;
+      this.inTransaction = (status & SERVER_STATUS_IN_TRANS) !== 0;
+    } else if (!this.serverAutocommit && !tableless) this.inTransaction = true;
+  }
+
+  /** A query of the dialect's own that reads no table: server variables, information_schema. */
+  async catalogQuery(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
+    const { rows } = await this.query(interpolate(sql, params, this.native), true);
+    return Array.isArray(rows) ? (rows as unknown[][]) : [];
   }
 
   async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
@@ -133,6 +185,7 @@ export class MysqlDriverConnection implements DriverConnection {
       w?.();
     };
     const q = core.query(interpolate(sql, params, core));
+    if (!this.serverAutocommit) this.inTransaction = true;
     q.on("fields", (fields) => {
       columns = fields.map((f) => f.name);
     });
@@ -217,188 +270,4 @@ function insertIdOf(h: MysqlHeader): number | bigint | null {
     return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   }
   return id;
-}
-
-// ---- placeholders ----
-
-const chunkCache = new Map<string, string[]>();
-const CHUNK_CACHE_SIZE = 512;
-
-/** Splits SQL at each `?` that is outside quotes, backticks and comments. */
-export function splitPlaceholders(sql: string): string[] {
-  let chunks = chunkCache.get(sql);
-  if (chunks) return chunks;
-  chunks = [];
-  let start = 0;
-  const n = sql.length;
-  for (let i = 0; i < n; i++) {
-    const ch = sql[i];
-    if (ch === "?") {
-      chunks.push(sql.slice(start, i));
-      start = i + 1;
-    } else if (ch === "'" || ch === '"' || ch === "`") {
-      i = skipQuoted(sql, i, ch);
-    } else if (ch === "#" || (ch === "-" && sql[i + 1] === "-" && (i + 2 >= n || /\s/.test(sql[i + 2]!)))) {
-      const end = sql.indexOf("\n", i);
-      i = end === -1 ? n : end;
-    } else if (ch === "/" && sql[i + 1] === "*") {
-      const end = sql.indexOf("*/", i + 2);
-      i = end === -1 ? n : end + 1;
-    }
-  }
-  chunks.push(sql.slice(start));
-  if (chunkCache.size >= CHUNK_CACHE_SIZE) chunkCache.delete(chunkCache.keys().next().value as string);
-  chunkCache.set(sql, chunks);
-  return chunks;
-}
-
-/** Index of the closing quote; backslash escapes apply inside strings, doubling everywhere. */
-function skipQuoted(sql: string, open: number, q: string): number {
-  for (let i = open + 1; i < sql.length; i++) {
-    const ch = sql[i];
-    if (ch === "\\" && q !== "`") i++;
-    else if (ch === q) {
-      if (sql[i + 1] === q) i++;
-      else return i;
-    }
-  }
-  return sql.length;
-}
-
-/** The SQL with each placeholder replaced by the escaped value. */
-function interpolate(sql: string, params: readonly unknown[], core: MysqlCore): string {
-  if (params.length === 0) return sql;
-  const chunks = splitPlaceholders(sql);
-  if (chunks.length - 1 !== params.length) {
-    const err = new Error(
-      `The statement has ${chunks.length - 1} placeholders but ${params.length} parameters were given.`,
-    );
-    (err as { code?: string }).code = "ATH_PARAM_COUNT";
-    throw err;
-  }
-  let out = chunks[0]!;
-  for (let i = 0; i < params.length; i++) out += core.escape(params[i]) + chunks[i + 1]!;
-  return out;
-}
-
-// ---- connecting ----
-
-function sslOptions(q: Readonly<Record<string, string>>): unknown {
-  const files = () => {
-    const o: Record<string, unknown> = {};
-    if (q.ssl_ca) o.ca = readFileSync(q.ssl_ca, "utf8");
-    if (q.ssl_cert) o.cert = readFileSync(q.ssl_cert, "utf8");
-    if (q.ssl_key) o.key = readFileSync(q.ssl_key, "utf8");
-    return o;
-  };
-  const mode = q["ssl-mode"] ?? q.ssl_mode ?? q.sslmode;
-  if (mode !== undefined) {
-    switch (mode.toUpperCase().replace(/-/g, "_")) {
-      case "DISABLED":
-      case "DISABLE":
-        return undefined;
-      case "PREFERRED":
-      case "PREFER":
-      case "REQUIRED":
-      case "REQUIRE":
-        return { rejectUnauthorized: false, ...files() };
-      case "VERIFY_CA":
-      case "VERIFY_IDENTITY":
-      case "VERIFY_FULL":
-        return { rejectUnauthorized: true, ...files() };
-      default:
-        throw new ArgumentError(
-          `Bad ssl_mode '${mode}' in the MySQL URL. Use one of: DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY.`,
-          "ATH-URL",
-        );
-    }
-  }
-  if (q.ssl !== undefined && queryFlag(q.ssl, false))
-    return { rejectUnauthorized: queryFlag(q.ssl_verify_cert, true), ...files() };
-  if (q.ssl_ca) return { rejectUnauthorized: true, ...files() };
-  return undefined;
-}
-
-export async function connect(args: ConnectArgs): Promise<DriverConnection> {
-  const mod = await loadDriverPackage("mysql", "mysql2");
-  const mysql = mod.default ?? mod;
-  const q = args.query;
-  const config: Record<string, unknown> = {
-    host: args.host ?? "localhost",
-    port: args.port ?? 3306,
-    user: args.username ?? undefined,
-    password: args.password ?? undefined,
-    database: args.database ?? undefined,
-    charset: q.charset ?? "utf8mb4",
-    rowsAsArray: true,
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    decimalNumbers: false,
-    jsonStrings: true,
-    flags: ["FOUND_ROWS"],
-    timezone: "Z",
-    multipleStatements: false,
-  };
-  if (q.unix_socket) config.socketPath = q.unix_socket;
-  if (q.connect_timeout) config.connectTimeout = Number(q.connect_timeout) * 1000;
-  const ssl = sslOptions(q);
-  if (ssl !== undefined) config.ssl = ssl;
-  const core: MysqlCore = mysql.createConnection({ ...config, ...args.driverOptions });
-  const conn = new MysqlDriverConnection(core);
-  await new Promise<void>((resolve, reject) => core.connect((err) => (err ? reject(err) : resolve())));
-  try {
-    await conn.run("SET time_zone = '+00:00'");
-  } catch (err) {
-    await conn.close();
-    throw err;
-  }
-  return conn;
-}
-
-/** What the server is: MariaDB or MySQL, and its version numbers. */
-export async function serverInfo(
-  conn: DriverConnection,
-): Promise<{ isMariaDB: boolean; version: number[]; versionString: string }> {
-  const r = await conn.execute("SELECT VERSION()", []);
-  const versionString = String(r.rows[0]![0]);
-  const version = (versionString.match(/^(\d+)\.(\d+)\.(\d+)/) ?? []).slice(1).map(Number);
-  return { isMariaDB: /mariadb/i.test(versionString), version, versionString };
-}
-
-const LEVELS = new Set(["READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE"]);
-
-/** AUTOCOMMIT sends no BEGIN (the server's autocommit stays on); other levels apply to the session. */
-export async function setIsolationLevel(conn: DriverConnection, level: IsolationLevel): Promise<void> {
-  if (level === "AUTOCOMMIT") {
-    conn.autocommit = true;
-    return;
-  }
-  if (!LEVELS.has(level)) {
-    throw new ArgumentError(
-      `Invalid isolation level '${level}' for mysql. Valid levels: READ UNCOMMITTED, READ COMMITTED, REPEATABLE READ, SERIALIZABLE, AUTOCOMMIT.`,
-      "ATH-ISOLATION",
-    );
-  }
-  await conn.run(`SET SESSION TRANSACTION ISOLATION LEVEL ${level}`);
-  conn.autocommit = false;
-}
-
-export async function getIsolationLevel(conn: DriverConnection): Promise<IsolationLevel> {
-  if (conn.autocommit) return "AUTOCOMMIT";
-  const variable = conn instanceof MysqlDriverConnection ? conn.isolationVariable : "@@transaction_isolation";
-  const r = await conn.execute(`SELECT ${variable}`, []);
-  return String(r.rows[0]![0]).replace(/-/g, " ").toUpperCase() as IsolationLevel;
-}
-
-export async function hasTable(
-  conn: DriverConnection,
-  name: string,
-  schema?: string | null,
-): Promise<boolean> {
-  const sql = schema
-    ? "SELECT 1 FROM information_schema.tables WHERE table_name = ? AND table_schema = ?"
-    : "SELECT 1 FROM information_schema.tables WHERE table_name = ? AND table_schema = DATABASE()";
-  const r = await conn.execute(sql, schema ? [name, schema] : [name]);
-  return r.rows.length > 0;
 }

@@ -1,6 +1,8 @@
 import { ANSI_RESERVED } from "../base/reserved.js";
 import { Dialect, type DialectCapabilities, type IsolationLevel } from "../base/dialect.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
+import type { CompiledStatement } from "../../sql/compiled.js";
+import type { DriverExecuteOptions } from "../base/driver.js";
 import { PostgresCompiler } from "./compiler.js";
 import { PostgresDdlCompiler } from "./ddl-compiler.js";
 import * as driver from "./driver.js";
@@ -21,6 +23,9 @@ const RESERVED = new Set([
   "similar",
   "verbose",
 ]);
+
+/** SQL from the compiled cache runs as a named prepared statement (driver.ts, prepared.ts). */
+const PREPARE: DriverExecuteOptions = Object.freeze({ prepare: true });
 
 /** PostgreSQL through pg (SQLAlchemy: `PGDialect_psycopg2`). */
 export class PostgresDialect extends Dialect {
@@ -64,6 +69,10 @@ export class PostgresDialect extends Dialect {
 
   override implFor(type: TypeEngine<any>): TypeEngine<any> {
     return implFor(type);
+  }
+  /** Compiler output taken from the cache is prepared; text() is not (it may hold several statements). */
+  override driverOptionsFor(compiled: CompiledStatement, cached = false): DriverExecuteOptions | undefined {
+    return cached && compiled.opaque !== true ? PREPARE : undefined;
   }
   translateError = translateError;
   isDisconnect = isDisconnect;

@@ -6,6 +6,10 @@
  * result processors: date, time, timetz, timestamp, timestamptz, interval, int8, numeric, json,
  * jsonb, and arrays of date/timestamp/timestamptz. This is set per client (the `types` option),
  * never on pg's global parsers. Sessions run with TimeZone=UTC.
+ *
+ * NAMED PREPARED STATEMENTS (prepared.ts): SQL the engine took from its compiled cache runs
+ * as a named statement, parsed once per connection; see that file for the cache and its
+ * invalidation after DDL.
  */
 import type { IsolationLevel } from "../base/dialect.js";
 import {
@@ -13,8 +17,10 @@ import {
   queryFlag,
   type ConnectArgs,
   type DriverConnection,
+  type DriverExecuteOptions,
   type DriverResult,
 } from "../base/driver.js";
+import { PreparedStatements, type PgSubmittable } from "./prepared.js";
 import { ArgumentError } from "../../util/errors.js";
 import { readFileSync } from "node:fs";
 
@@ -48,14 +54,16 @@ interface PgResult {
   rowCount: number | null;
   command: string;
 }
-interface PgClient {
+export interface PgClient {
   connect(): Promise<void>;
   query(config: {
     text: string;
+    name?: string;
     values?: readonly unknown[];
     rowMode?: "array";
   }): Promise<PgResult | PgResult[]>;
   query(text: string): Promise<PgResult | PgResult[]>;
+  query(submittable: PgSubmittable): PgSubmittable;
   end(): Promise<void>;
   on(event: "error", fn: (err: Error) => void): void;
   getTransactionStatus?(): string | null;
@@ -64,11 +72,20 @@ interface PgClient {
 const EMPTY: unknown[][] = [];
 let cursorCounter = 0;
 
+/** Prepared statements kept per connection unless configured (asyncpg's default is 100 too). */
+const DEFAULT_STATEMENT_CACHE_SIZE = 100;
+
 export class PgDriverConnection implements DriverConnection {
   autocommit = false;
   private brokenBy: Error | null = null;
   private ended = false;
-  constructor(readonly native: PgClient) {
+  /** The named prepared statements of this connection; null when disabled (size 0). */
+  readonly prepared: PreparedStatements | null;
+  constructor(
+    readonly native: PgClient,
+    statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE,
+  ) {
+    this.prepared = statementCacheSize > 0 ? new PreparedStatements(native, statementCacheSize) : null;
     // Without a listener pg would crash the process on a dropped socket.
     native.on("error", (err) => {
       this.brokenBy = err;
@@ -79,20 +96,31 @@ export class PgDriverConnection implements DriverConnection {
     return this.ended || this.brokenBy !== null;
   }
 
-  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
-    const res = lastResult(
-      await this.native.query({ text: sql, values: params as unknown[], rowMode: "array" }),
+  async execute(
+    sql: string,
+    params: readonly unknown[],
+    options?: DriverExecuteOptions,
+  ): Promise<DriverResult> {
+    const prepared = this.prepared;
+    if (prepared !== null) {
+      if (options?.prepare === true) return toDriverResult(await prepared.execute(sql, params));
+      if (dropsPreparedStatements(sql)) prepared.forgetAll();
+    }
+    return toDriverResult(
+      lastResult(await this.native.query({ text: sql, values: params as unknown[], rowMode: "array" })),
     );
-    const columns = res.fields && res.fields.length > 0 ? res.fields.map((f) => f.name) : null;
-    return { rows: columns ? res.rows : EMPTY, columns, rowCount: res.rowCount ?? -1, lastInsertId: null };
   }
 
-  async executeMany(sql: string, paramSets: readonly (readonly unknown[])[]): Promise<DriverResult> {
+  async executeMany(
+    sql: string,
+    paramSets: readonly (readonly unknown[])[],
+    options?: DriverExecuteOptions,
+  ): Promise<DriverResult> {
     let rowCount = 0;
     let rows: unknown[][] = EMPTY;
     let columns: readonly string[] | null = null;
     for (const params of paramSets) {
-      const r = await this.execute(sql, params);
+      const r = await this.execute(sql, params, options);
       if (r.rowCount > 0) rowCount += r.rowCount;
       if (r.columns) {
         columns = r.columns;
@@ -142,6 +170,7 @@ export class PgDriverConnection implements DriverConnection {
   }
 
   async run(sql: string): Promise<void> {
+    if (this.prepared !== null && dropsPreparedStatements(sql)) this.prepared.forgetAll();
     await this.native.query(sql);
   }
 
@@ -158,6 +187,40 @@ export class PgDriverConnection implements DriverConnection {
 
 function lastResult(r: PgResult | PgResult[]): PgResult {
   return Array.isArray(r) ? r[r.length - 1]! : r;
+}
+
+/** DISCARD ALL / DISCARD PLANS / DEALLOCATE [ALL] sent as text: the server forgets prepared statements. */
+function dropsPreparedStatements(sql: string): boolean {
+  // Cheap first test: only SQL starting with D (after blanks) can be one of them.
+  let i = 0;
+  while (i < sql.length && sql.charCodeAt(i) <= 32) i++;
+  const c = sql.charCodeAt(i);
+  if (c !== 68 && c !== 100) return false;
+  return /^\s*(discard\s+(all|plans)|deallocate)\b/i.test(sql);
+}
+
+function toDriverResult(res: Pick<PgResult, "rows" | "fields" | "rowCount">): DriverResult {
+  const fields = res.fields;
+  let columns: string[] | null = null;
+  if (fields && fields.length > 0) {
+    columns = new Array<string>(fields.length);
+    for (let i = 0; i < fields.length; i++) columns[i] = fields[i]!.name;
+  }
+  return { rows: columns ? res.rows : EMPTY, columns, rowCount: res.rowCount ?? -1, lastInsertId: null };
+}
+
+/** The per-connection prepared statement cache size: the engine option, the URL's, or the default. */
+function statementCacheSize(args: ConnectArgs): number {
+  const fromUrl = args.query.prepared_statement_cache_size;
+  const size = args.preparedStatementCacheSize ?? (fromUrl !== undefined ? Number(fromUrl) : undefined);
+  if (size === undefined) return DEFAULT_STATEMENT_CACHE_SIZE;
+  if (!Number.isInteger(size) || size < 0) {
+    throw new ArgumentError(
+      `Bad prepared statement cache size '${String(size)}': give a whole number, 0 to disable named prepared statements (e.g. behind pgbouncer in transaction mode).`,
+      "ATH-ARG",
+    );
+  }
+  return size;
 }
 
 /** SSL settings from libpq-style URL parameters (sslmode, sslrootcert, sslcert, sslkey) or ssl=true. */
@@ -215,8 +278,9 @@ export async function connect(args: ConnectArgs): Promise<DriverConnection> {
   if (ssl !== undefined) config.ssl = ssl;
   if (q.application_name) config.application_name = q.application_name;
   if (q.connect_timeout) config.connectionTimeoutMillis = Number(q.connect_timeout) * 1000;
+  const size = statementCacheSize(args);
   const client: PgClient = new pg.Client({ ...config, ...args.driverOptions });
-  const conn = new PgDriverConnection(client);
+  const conn = new PgDriverConnection(client, size);
   try {
     await client.connect();
   } catch (err) {

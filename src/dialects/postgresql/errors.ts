@@ -81,7 +81,34 @@ function classFor(err: unknown): DBAPIErrorClass {
   return InterfaceError;
 }
 
+/**
+ * A named prepared statement was invalidated by a schema change (ALTER TABLE, DISCARD ALL,
+ * DEALLOCATE) while a transaction was in progress, which the server has now aborted (SQLAlchemy:
+ * the asyncpg dialect's `InvalidCachedStatementError`). Roll back and run the work again in a
+ * new transaction: the statement is prepared afresh. Outside a transaction Athanor re-prepares
+ * and retries by itself. Code `ATH-DBAPI-INVALIDCACHEDSTATEMENT`.
+ */
+export class InvalidCachedStatementError extends NotSupportedError {}
+
+const STALE = Symbol("athanor.staleStatement");
+
+/** Marks a pg error as a stale prepared statement met inside a transaction (see prepared.ts). */
+export function markStaleStatement(err: unknown): unknown {
+  if (err !== null && typeof err === "object") (err as Record<symbol, unknown>)[STALE] = true;
+  return err;
+}
+
 export function translateError(err: unknown, statement: string | null, params: unknown): DBAPIError {
+  if (err !== null && typeof err === "object" && (err as Record<symbol, unknown>)[STALE] === true) {
+    return buildDbapiError(InvalidCachedStatementError, err, statement, params, {
+      driverCode: sqlstate(err),
+      detail:
+        "The prepared statement of this query was invalidated by a schema change (ALTER TABLE, DISCARD, " +
+        "DEALLOCATE) inside a transaction, which the database has aborted. Roll back, then run the work again " +
+        "in a new transaction: the statement is prepared again (outside a transaction this is retried automatically).",
+      connectionInvalidated: false,
+    });
+  }
   const e = err as { detail?: unknown; hint?: unknown } | null;
   const lines: string[] = [];
   if (typeof e?.detail === "string" && e.detail) lines.push("DETAIL: " + e.detail);

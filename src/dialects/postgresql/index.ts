@@ -1,4 +1,5 @@
 export { PostgresDialect } from "./dialect.js";
+export { InvalidCachedStatementError } from "./errors.js";
 export {
   ARRAY,
   ArrayType,

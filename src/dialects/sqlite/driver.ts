@@ -18,7 +18,8 @@
  * Booleans are bound as 1/0 here (better-sqlite3 rejects booleans), so untyped text() params work.
  *
  * The driver is synchronous; each call is wrapped in one promise (none per row).
- * Prepared statements are cached per connection (bounded, oldest evicted first).
+ * Prepared statements are cached per connection by SQL text: an LRU of 256 (createEngine's
+ * `preparedStatementCacheSize`), so a statement run again skips sqlite3_prepare.
  */
 import type { IsolationLevel } from "../base/dialect.js";
 import {
@@ -85,26 +86,49 @@ keepShapes(new ReaderResult([], null as never));
 
 export class SqliteDriverConnection implements DriverConnection {
   autocommit = false;
+  /** Prepared statements by SQL text, least recently used first. */
   private statements = new Map<string, CachedStatement>();
+  /** The SQL of the most recently used statement (already last in `statements`). */
+  private lastSql: string | null = null;
   private closed = false;
-  constructor(readonly native: SqliteDatabase) {}
+  constructor(
+    readonly native: SqliteDatabase,
+    /** Prepared statements kept (createEngine's `preparedStatementCacheSize`); 0 prepares each time. */
+    readonly statementCacheSize = STATEMENT_CACHE_SIZE,
+  ) {}
 
   get broken(): boolean {
     return this.closed || !this.native.open;
   }
 
+  /** The connection's prepared statement for `sql`: an LRU, bounded by `statementCacheSize`. */
   private prepare(sql: string): CachedStatement {
-    let entry = this.statements.get(sql);
-    if (entry === undefined) {
-      const stmt = this.native.prepare(sql);
-      if (stmt.reader) stmt.raw(true);
-      entry = { stmt, safe: false };
-      if (this.statements.size >= STATEMENT_CACHE_SIZE) {
-        this.statements.delete(this.statements.keys().next().value as string);
+    const statements = this.statements;
+    let entry = statements.get(sql);
+    if (entry !== undefined) {
+      if (sql !== this.lastSql) {
+        // Most recently used last (the same SQL run again, the common case, costs nothing here).
+        statements.delete(sql);
+        statements.set(sql, entry);
+        this.lastSql = sql;
       }
-      this.statements.set(sql, entry);
+      return entry;
     }
+    const stmt = this.native.prepare(sql);
+    if (stmt.reader) stmt.raw(true);
+    entry = { stmt, safe: false };
+    if (this.statementCacheSize <= 0) return entry;
+    if (statements.size >= this.statementCacheSize) {
+      statements.delete(statements.keys().next().value as string);
+    }
+    statements.set(sql, entry);
+    this.lastSql = sql;
     return entry;
+  }
+
+  /** How many prepared statements this connection keeps (for tests and diagnostics). */
+  get cachedStatements(): number {
+    return this.statements.size;
   }
 
   execute(sql: string, params: readonly unknown[], options?: DriverExecuteOptions): Promise<DriverResult> {
@@ -267,7 +291,7 @@ export async function connect(args: ConnectArgs): Promise<DriverConnection> {
     db.close();
     throw err;
   }
-  return new SqliteDriverConnection(db);
+  return new SqliteDriverConnection(db, args.preparedStatementCacheSize ?? STATEMENT_CACHE_SIZE);
 }
 
 function nativeOf(conn: DriverConnection): SqliteDatabase {

@@ -48,6 +48,8 @@ export function unknownEventError(name: string, targetName: string, names: reado
 
 export class Dispatcher<M extends EventMap<M>> {
   private readonly lists: { [K in keyof M]?: Registration[] } = {};
+  /** False until a listener is first registered: `has` is then a field read on the hot path. */
+  private listening = false;
 
   constructor(
     /** What the events are on ("Engine", "Pool"), for messages. */
@@ -73,6 +75,7 @@ export class Dispatcher<M extends EventMap<M>> {
         `The listener for '${name}' must be a function, got ${typeof fn}.`,
         "ATH-EVENT",
       );
+    this.listening = true;
     const list = (this.lists[name] ??= []);
     // As in SQLAlchemy, registering the same function twice for one event keeps one registration.
     if (list.some((r) => r.fn === fn)) return;
@@ -103,6 +106,7 @@ export class Dispatcher<M extends EventMap<M>> {
 
   /** Whether any listener is registered for `name` (cheap; checked on hot paths). */
   has(name: keyof M): boolean {
+    if (!this.listening) return false;
     const list = this.lists[name];
     return list !== undefined && list.length > 0;
   }

@@ -78,6 +78,28 @@ export abstract class Pool {
 
   // ---- checkout / checkin ----
 
+  /**
+   * An idle connection the pool can hand out without waiting (QueuePool); undefined otherwise.
+   * `takeIdle` then takes that same record.
+   */
+  protected peekIdle(): PooledConnection | undefined {
+    return undefined;
+  }
+  protected takeIdle(): void {}
+
+  /**
+   * @internal An idle connection that needs nothing done before use (no reconnect, pre-ping,
+   * listener or debug log), handed out at once; null when `checkout()` must be used. Saves the
+   * promise hops of a checkout on the common path (Engine.connect).
+   */
+  _checkoutNow(): PooledConnection | null {
+    const record = this.peekIdle();
+    if (record === undefined || !this.ready(record) || this.log.debugEnabled) return null;
+    this.takeIdle();
+    record.fresh = false;
+    return record;
+  }
+
   /** Hands out a working connection: reconnected if stale, pinged if `poolPrePing`, after the checkout listeners. */
   async checkout(): Promise<PooledConnection> {
     const record = await this.acquire();

@@ -39,8 +39,23 @@ export class QueuePool extends Pool {
     return this.maxOverflow < 0 ? Infinity : this.poolSize + this.maxOverflow;
   }
 
+  protected override peekIdle(): PooledConnection | undefined {
+    const idle = this.idle;
+    return this.useLifo ? idle[idle.length - 1] : idle[0];
+  }
+  protected override takeIdle(): void {
+    this.takeNext();
+  }
+
+  /** The next idle record, oldest-returned first (or newest with `poolUseLifo`). */
+  private takeNext(): PooledConnection | undefined {
+    const idle = this.idle;
+    // pop() when there is one: the same record, without shift()'s move of the array's start.
+    return this.useLifo || idle.length === 1 ? idle.pop() : idle.shift();
+  }
+
   protected acquire(): Promise<PooledConnection> {
-    const record = this.useLifo ? this.idle.pop() : this.idle.shift();
+    const record = this.takeNext();
     if (record !== undefined) return Promise.resolve(record);
     if (this.total < this.capacity) return this.openSlot();
     return this.wait();
