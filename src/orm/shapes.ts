@@ -10,6 +10,7 @@ import { RowBuffer } from "../engine/result.js";
 import { keepShapes } from "../util/shapes.js";
 import { LoadRun } from "./loading/loading.js";
 import { ormResult } from "./loading/result.js";
+import { makeCollection } from "./relationships/collections.js";
 import { Session } from "./session/session.js";
 import { UnitOfWork } from "./session/unit-of-work.js";
 
@@ -30,5 +31,7 @@ export function keepOrmShapes(): void {
     new RowBuffer([], true),
     new LoadRun(session, null as never, null as never, false),
     new UnitOfWork({ session, conn: null as never, dialect: null as never, pageSize: 1 }),
+    // A relationship collection as loading makes them (with its owner record).
+    makeCollection({ state: null as never, prop: null as never }, []),
   );
 }

@@ -7,12 +7,13 @@
  * values sit in a row and what more each row and batch needs (see `query-context.ts`).
  */
 import { registerStatementPlugin, statementPluginFor, type StatementPlugin } from "../../sql/roles.js";
+import { keepShapes } from "../../util/shapes.js";
 import type { Select } from "../../sql/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { assembleStatement } from "./eager-nesting.js";
 import type { LoadElement } from "./options.js";
 import type { LoadPath } from "./path.js";
-import { setupQuery, type EntityLoad, type ItemLoader } from "./query-context.js";
+import { QueryCompileContext, setupQuery, type EntityLoad, type ItemLoader } from "./query-context.js";
 
 export type { ItemLoader } from "./query-context.js";
 
@@ -40,6 +41,8 @@ export interface CompiledOrmSelect {
   readonly elements: readonly LoadElement[];
   /** Nested loads compiled under these options, by statement and path. @internal */
   readonly nested: WeakMap<object, Map<LoadPath, CompiledOrmSelect>>;
+  /** The names of the row items (the result's keys), once executed. @internal */
+  itemNames: readonly string[] | null;
 }
 
 /** The ORM plugin; `sql` hands it statements whose items name "orm". */
@@ -99,7 +102,7 @@ export function compileOrmSelect(
         collection: ctx.collectionJoined,
       });
   const entities = ctx.entities;
-  return {
+  const compiled: CompiledOrmSelect = {
     statement,
     plan: {
       items,
@@ -111,7 +114,34 @@ export function compileOrmSelect(
     },
     elements: ctx.elements,
     nested: new WeakMap(),
+    itemNames: null,
   };
+  keepPlanShapes(compiled);
+  return compiled;
+}
+
+const keptKinds = new Set<string>();
+
+/**
+ * Keeps the first plan of each kind of item list alive, with samples of the compiled statement
+ * and compile context records: statements are often built per request, so their plans die at
+ * every major GC, and with them the hidden classes the loading code was optimized for (see
+ * util/shapes.ts). The samples leave the statement out (a plan holds its bound values only in
+ * a subqueryload's key subquery); at most eight plans are kept.
+ */
+function keepPlanShapes(compiled: CompiledOrmSelect): void {
+  if (keptKinds.size >= 8) return;
+  const kinds = compiled.plan.items.map((it) => it.kind).join();
+  if (keptKinds.has(kinds)) return;
+  keptKinds.add(kinds);
+  const sample: CompiledOrmSelect = {
+    statement: null as never,
+    plan: compiled.plan,
+    elements: [],
+    nested: new WeakMap(),
+    itemNames: null,
+  };
+  keepShapes(sample, new QueryCompileContext(null as never, [], []));
 }
 
 /** A statement compiled as a nested load at `path` under the options of `root` (cached in it). */

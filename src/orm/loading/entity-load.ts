@@ -11,7 +11,7 @@ import type { Select } from "../../sql/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { ColumnProperty } from "../mapping/properties.js";
 import type { InstanceState } from "../state/instance-state.js";
-import type { LoadingSession } from "./loading.js";
+import type { LoadingSession } from "./instances.js";
 import type { LoadPath } from "./path.js";
 
 /** What a row processor is told about the instance it runs for. */
@@ -74,6 +74,8 @@ export class EntityLoad {
   readonly joined: JoinedEntity[] = [];
   readonly rowProcessors: RowProcessor[] = [];
   readonly postLoads: PostLoadWork[] = [];
+  /** Its position in its plan's `entities` (loading keeps per-entity state in arrays by it). @internal */
+  index = -1;
   constructor(
     readonly mapper: Mapper,
     readonly path: LoadPath,

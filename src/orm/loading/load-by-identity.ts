@@ -11,7 +11,8 @@ import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { cachedStatement, pkCriterion } from "../session/persistence-common.js";
 import { ORM_PLUGIN } from "./compile-state.js";
-import { instanceFor, loadEntity, LoadRun, loadRows, type LoadingSession } from "./loading.js";
+import { instanceFor, loadEntity, type LoadingSession } from "./instances.js";
+import { LoadRun, loadRows } from "./loading.js";
 import { OnlyLoadOption, undefer } from "./options.js";
 
 export interface LoadByIdentityOptions {
@@ -41,6 +42,26 @@ function identityStatement(
   return stmt;
 }
 
+/** The plain `get()` statement of each mapper (no lock, no options), held apart from the flush's statements. */
+const plainGets = new WeakMap<Mapper, Select<any, any>>();
+
+function plainGet(mapper: Mapper): Select<any, any> {
+  let stmt = plainGets.get(mapper);
+  if (stmt === undefined) {
+    stmt = (select(mapper.class_ as never) as Select<any, any>).where(pkCriterion(mapper));
+    plainGets.set(mapper, stmt);
+  }
+  return stmt;
+}
+
+/** The parameters of an identity statement (`w0`, `w1`, … as `pkCriterion` names them). */
+function pkParams(pkValues: readonly unknown[]): Record<string, unknown> {
+  if (pkValues.length === 1) return { w0: pkValues[0] };
+  const params: Record<string, unknown> = {};
+  for (let j = 0; j < pkValues.length; j++) params["w" + j] = pkValues[j];
+  return params;
+}
+
 /** Runs an identity statement; the instance, or null when there is no such row. */
 async function loadOne(
   session: LoadingSession,
@@ -50,9 +71,7 @@ async function loadOne(
   populateExisting: boolean,
 ): Promise<object | null> {
   const compiled = ORM_PLUGIN.compile(stmt);
-  const params: Record<string, unknown> = {};
-  for (let j = 0; j < pkValues.length; j++) params["w" + j] = pkValues[j];
-  const result = await conn.execute(compiled.statement, params);
+  const result = await conn.execute(compiled.statement, pkParams(pkValues));
   const plan = compiled.plan;
   const item = plan.items[0]!;
   if (plan.simple && item.kind === "entity") {
@@ -74,10 +93,14 @@ export async function loadByIdentity(
   conn: Connection,
   mapper: Mapper,
   pkValues: readonly unknown[],
-  options: LoadByIdentityOptions = {},
+  options?: LoadByIdentityOptions,
 ): Promise<object | null> {
-  const stmt = identityStatement(mapper, options.forUpdate, "get", []);
-  return loadOne(session, conn, stmt, pkValues, options.populateExisting ?? false);
+  const forUpdate = options?.forUpdate;
+  const stmt =
+    forUpdate === undefined || forUpdate === false
+      ? plainGet(mapper)
+      : identityStatement(mapper, forUpdate, "get", []);
+  return loadOne(session, conn, stmt, pkValues, options?.populateExisting ?? false);
 }
 
 /**

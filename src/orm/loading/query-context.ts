@@ -195,6 +195,7 @@ export class QueryCompileContext {
 
   /** Runs the strategies of the entity's non-column properties. @internal */
   setupEntity(entity: EntityLoad, only: OnlyLoadOption | null = null): void {
+    entity.index = this.entities.length;
     this.entities.push(entity);
     for (const prop of otherProps(entity.mapper)) {
       if (only !== null && !only.props.has(prop)) continue;

@@ -29,8 +29,17 @@ export class OrmResult<Row extends unknown[], Scalar = Row[0]> extends TupleResu
     buffer: RowBuffer,
     private readonly rowKeys: readonly string[],
     private readonly uniqueRequired = false,
+    /**
+     * The buffer holds the items of one-item rows, not tuples (`select(User)`: the instances),
+     * so `scalars()`, the common case, hands them out as they are; rows are made on demand.
+     */
+    private readonly single = false,
   ) {
-    super(buffer, (raw) => raw as Row, rowIdentity);
+    super(
+      buffer,
+      (single ? wrapRow : asRow) as (raw: unknown[]) => Row,
+      single ? valueIdentity : rowIdentity,
+    );
     if (uniqueRequired) super.unique(requireUnique);
   }
 
@@ -52,11 +61,16 @@ export class OrmResult<Row extends unknown[], Scalar = Row[0]> extends TupleResu
   /** The first item of each remaining row (SQLAlchemy: `scalars()`): the instances, for `select(User)`. */
   scalars<T = Scalar>(index = 0): ScalarResult<T> {
     // As SQLAlchemy: the scalars view keeps the result's uniquing (or its requirement).
+    const uniqueness = this.uniqued ? "uniqued" : this.uniqueRequired ? "required" : "no";
+    if (this.single) {
+      const make = (index === 0 ? asItem : noItem) as (raw: unknown[]) => T;
+      return new OrmScalarResult<T>(this.buffer, make, valueIdentity, uniqueness);
+    }
     return new OrmScalarResult<T>(
       this.buffer,
       (raw) => raw[index] as T,
       (raw) => valueIdentity(raw[index]),
-      this.uniqued ? "uniqued" : this.uniqueRequired ? "required" : "no",
+      uniqueness,
     );
   }
   /** The first item of the first row, or null; closes the result. */
@@ -102,6 +116,19 @@ class OrmScalarResult<T> extends ScalarResult<T> {
   }
 }
 
+function asRow(raw: unknown[]): unknown[] {
+  return raw;
+}
+function wrapRow(item: unknown): unknown[] {
+  return [item];
+}
+function asItem(item: unknown): unknown {
+  return item;
+}
+function noItem(): undefined {
+  return undefined;
+}
+
 /** A row's identity for unique(): instances by object identity, values by type and value. */
 function rowIdentity(raw: unknown[]): unknown {
   if (raw.length === 1) return valueIdentity(raw[0]);
@@ -127,11 +154,15 @@ function valueIdentity(v: unknown): unknown {
   }
 }
 
-/** Builds an ORM result over tuples already made. @internal */
+/**
+ * Builds an ORM result over tuples already made, or (`single`) over the items of one-item rows.
+ * @internal
+ */
 export function ormResult<Row extends unknown[], Scalar>(
-  rows: unknown[][],
+  rows: unknown[][] | unknown[],
   keys: readonly string[],
   requireUnique = false,
+  single = false,
 ): OrmResult<Row, Scalar> {
-  return new OrmResult<Row, Scalar>(new RowBuffer(rows, true), keys, requireUnique);
+  return new OrmResult<Row, Scalar>(new RowBuffer(rows as unknown[][], true), keys, requireUnique, single);
 }

@@ -12,10 +12,11 @@ import { describeValue, valueProblem } from "../../sql/coercions.js";
 import { AttributeValueError, UnloadedAttributeError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { ColumnProperty } from "../mapping/properties.js";
-import { InstanceState, STATE } from "./instance-state.js";
+import { InstanceState, installStateAccessor, STATE } from "./instance-state.js";
 
 /** Installs the column accessors of `mapper` on `proto`. */
 export function instrumentClass(mapper: Mapper, proto: object): void {
+  installStateAccessor(proto);
   for (const prop of mapper.columnProps) {
     const i = prop.index;
     Object.defineProperty(proto, prop.key, {
