@@ -21,9 +21,11 @@ import type { Constraint } from "../../schema/constraints.js";
 import type { Index } from "../../schema/indexes.js";
 import { Table, type BoundColumns, type ColumnSpec, type TableOptions } from "../../schema/table.js";
 import type { CLAUSE_ELEMENT, STATEMENT_PLUGIN } from "../../sql/roles.js";
-import { InstanceState, STATE } from "../state/instance-state.js";
+import { attachState, InstanceState, STATE } from "../state/instance-state.js";
+import { setColumnValue } from "../state/instrumentation.js";
 import type { ForeignKeyed } from "./columns.js";
 import type { Mapper, MapperOptions } from "./mapper.js";
+import { ColumnProperty } from "./properties.js";
 import { MAPPER, mapperOf, Registry, type RegistryOptions } from "./registry.js";
 
 type AbstractCtor = abstract new (...args: any) => any;
@@ -150,7 +152,10 @@ export abstract class DeclarativeRoot {
         m.registry.configure();
         const state = new InstanceState(m, this, m.emptyValues());
         state.newborn = true;
-        Object.defineProperty(this, STATE, { value: state, writable: true });
+        // The private slot loading uses too (not a non-enumerable property: a runtime call each).
+        attachState(this, state);
+        if (m._constructedSample === null || m._constructedFor !== new.target)
+          keepConstructedShape(m, new.target);
         if (init !== undefined && init !== null) assignInit(this, m, init);
       }
     };
@@ -192,7 +197,26 @@ export abstract class DeclarativeRoot {
   }
 }
 
-/** The constructor's fields, assigned through the instrumented setters (validators run). */
+/**
+ * Keeps an empty instance of the class as its constructor makes them (allocated the way the
+ * root constructor allocates for `new cls()`, with its state slot), held by the mapper: a
+ * process whose instances all die at a full GC (a benchmark forcing one between runs, a server
+ * between requests) would otherwise lose their hidden class, and with it the optimized code of
+ * everything that touched them (see util/shapes.ts and `Mapper._loadedSample`). No constructor
+ * of the user's runs for it; a class whose constructors add fields keeps only the shape before them.
+ */
+function keepConstructedShape(mapper: Mapper, cls: new (...args: any) => object): void {
+  mapper._constructedFor = cls;
+  const sample = Reflect.construct(DeclarativeRoot, [], cls) as object;
+  attachState(sample, new InstanceState(mapper, sample, mapper.emptyValues()));
+  mapper._constructedSample = sample;
+}
+
+/**
+ * The constructor's fields, assigned as the instrumented setters would (type check, validator).
+ * Column values go to `setColumnValue` directly: a store through `obj[key]` with a different key
+ * each time misses V8's inline caches and costs more than the assignment itself.
+ */
 function assignInit(obj: object, mapper: Mapper, init: Record<string, unknown>): void {
   if (typeof init !== "object") {
     throw new ArgumentError(
@@ -200,17 +224,37 @@ function assignInit(obj: object, mapper: Mapper, init: Record<string, unknown>):
       "ATH-ORM-INIT",
     );
   }
-  for (const key of Object.keys(init)) {
+  const props = mapper.propsByKey;
+  const direct = reachesColumnSetters(mapper, obj);
+  // for-in with an own-property check: the keys of Object.keys, without allocating them.
+  for (const key in init) {
+    if (!hasOwn.call(init, key)) continue;
     const v = init[key];
     if (v === undefined) continue;
-    if (!mapper.propsByKey.has(key)) {
+    const p = props.get(key);
+    if (p === undefined) {
       throw new ArgumentError(
-        `'${key}' is not a mapped attribute of ${mapper.className}. Its attributes are: ${[...mapper.propsByKey.keys()].join(", ")}.`,
+        `'${key}' is not a mapped attribute of ${mapper.className}. Its attributes are: ${[...props.keys()].join(", ")}.`,
         "ATH-ORM-INIT",
       );
     }
-    (obj as Record<string, unknown>)[key] = v;
+    if (direct && p instanceof ColumnProperty) setColumnValue(obj, p, v);
+    else (obj as Record<string, unknown>)[key] = v;
   }
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Whether the object's class leaves the mapped column accessors alone (no subclass redefines one). */
+function reachesColumnSetters(mapper: Mapper, obj: object): boolean {
+  const proto = Object.getPrototypeOf(obj) as object | null;
+  if (mapper._initProto === proto) return mapper._initDirect;
+  let direct = true;
+  for (let p = proto; p !== null && p !== mapper._proto; p = Object.getPrototypeOf(p) as object | null)
+    for (const c of mapper.columnProps) if (hasOwn.call(p, c.key)) direct = false;
+  mapper._initProto = proto;
+  mapper._initDirect = direct;
+  return direct;
 }
 
 /**

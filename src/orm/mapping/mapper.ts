@@ -67,6 +67,14 @@ export class Mapper<T extends object = any> {
   _shadowChecked = false;
   /** An instance as loading makes them, kept so that their hidden class survives major GCs (orm/shapes.ts). @internal */
   _loadedSample: object | null = null;
+  /** The same for instances made by the constructor of `_constructedFor` (mapping/declarative.ts). @internal */
+  _constructedSample: object | null = null;
+  _constructedFor: unknown = null;
+  /** What flushes need to know of the columns (session/flush-info.ts), worked out on first use. @internal */
+  _flushInfo: unknown = null;
+  /** The instance prototype last checked by the constructor, and whether its column setters are the ORM's. @internal */
+  _initProto: object | null = null;
+  _initDirect = false;
 
   constructor(
     readonly registry: Registry,

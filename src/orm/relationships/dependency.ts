@@ -270,7 +270,7 @@ export async function presort(uow: UnitOfWork): Promise<void> {
 function unseen(
   seen: Map<DependencyProcessor, Set<InstanceState>>,
   p: DependencyProcessor,
-  states: Set<InstanceState> | undefined,
+  states: Iterable<InstanceState> | undefined,
 ): InstanceState[] {
   if (states === undefined) return [];
   let set = seen.get(p);

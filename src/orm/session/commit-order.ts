@@ -191,13 +191,14 @@ export interface Batch {
  */
 export function orderSaves(
   groups: readonly MapperGroup[],
-  saves: ReadonlyMap<Mapper, ReadonlySet<InstanceState>>,
+  saves: ReadonlyMap<Mapper, { readonly size: number; toArray(): InstanceState[] } & Iterable<InstanceState>>,
   saveAfter: ReadonlyMap<InstanceState, ReadonlyMap<InstanceState, RelationshipProperty>>,
 ): Batch[] {
   const out: Batch[] = [];
   for (const g of groups) {
     if (!g.cyclic) {
-      for (const m of g.mappers) if (saves.get(m)?.size) out.push({ mapper: m, states: [...saves.get(m)!] });
+      for (const m of g.mappers)
+        if (saves.get(m)?.size) out.push({ mapper: m, states: saves.get(m)!.toArray() });
       continue;
     }
     const states = g.mappers.flatMap((m) => [...(saves.get(m) ?? [])]);

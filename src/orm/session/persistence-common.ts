@@ -4,6 +4,8 @@
  * database generated, and the bookkeeping after a row is written.
  */
 import { bindparam, type ColumnElement } from "../../sql/base.js";
+import { insert } from "../../sql/dml.js";
+import type { Executable } from "../../engine/execution.js";
 import { and, or } from "../../sql/operators.js";
 import { select } from "../../sql/select.js";
 import type { Mapper } from "../mapping/mapper.js";
@@ -24,6 +26,49 @@ export function cachedStatement<S>(mapper: Mapper, key: string, build: () => S):
     cache.set(key, stmt);
   }
   return stmt;
+}
+
+/**
+ * One multi-row `INSERT … VALUES` of `rows` rows of the `given` columns (returning `returning`),
+ * built once per shape and cached. Its parameters are named "0", "1", … in row order, so that
+ * their values go in an object's indexed elements (`indexedParameters`), not thousands of named
+ * properties (a dictionary-mode object, slow to fill and to read back).
+ */
+export function multiRowInsert(
+  mapper: Mapper,
+  key: string,
+  given: readonly ColumnProperty[],
+  rows: number,
+  returning: readonly ColumnProperty[],
+): Executable {
+  return cachedStatement<Executable>(mapper, `${key}|${rows}|${returning.length}`, () => {
+    const width = given.length;
+    const values: Record<string, unknown>[] = [];
+    for (let r = 0; r < rows; r++) {
+      const row: Record<string, unknown> = {};
+      given.forEach((p, j) => (row[p.key] = bindparam(String(r * width + j), p.column.type)));
+      values.push(row);
+    }
+    const ins = insert(mapper.table).values(values as never);
+    return returning.length > 0 ? ins.returning(...returning.map((p) => p.column)) : ins;
+  });
+}
+
+/** The parameters of `multiRowInsert` for `states[start, end)`. Not an array: an array of parameters is an executemany. */
+export function indexedParameters(
+  states: readonly InstanceState[],
+  start: number,
+  end: number,
+  given: readonly ColumnProperty[],
+): Record<string, unknown> {
+  const params: Record<number, unknown> = {};
+  const width = given.length;
+  let k = 0;
+  for (let r = start; r < end; r++) {
+    const values = states[r]!.values;
+    for (let j = 0; j < width; j++) params[k++] = values[given[j]!.index];
+  }
+  return params as Record<string, unknown>;
 }
 
 /** `pk1 = :w0 AND pk2 = :w1 …` with the primary key values passed as `w0`, `w1`, … */

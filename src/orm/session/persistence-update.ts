@@ -27,6 +27,7 @@ import {
   rowKeyValues,
   sameValue,
 } from "./persistence-common.js";
+import { flushInfo } from "./flush-info.js";
 import type { FlushContext } from "./unit-of-work.js";
 
 /** One object's pending UPDATE: the changed value indexes (sorted) and the row's current key. */
@@ -46,7 +47,7 @@ export function changedIndexes(s: InstanceState): number[] {
     if (orig !== undefined && sameValue(s.values[i], orig)) continue;
     out.push(i);
   }
-  return out.sort((a, b) => a - b);
+  return out.length > 1 ? out.sort(byNumber) : out;
 }
 
 /**
@@ -63,19 +64,31 @@ export function prepareUpdate(mapper: Mapper, s: InstanceState): UpdateRecord | 
     const orig = s.committed?.get(vp.index);
     oldVersion = orig !== undefined ? orig : s.values[vp.index];
   }
-  for (const p of mapper.columnProps) {
-    const d = p.column.updateDefault;
-    if (d !== null && d.kind !== "expr" && !changed.includes(p.index)) {
-      s.values[p.index] = d.kind === "value" ? d.value : d.fn();
-      changed.push(p.index);
-    }
+  const onupdate = flushInfo(mapper).updateDefaulted;
+  let added = false;
+  for (const p of onupdate) {
+    if (changed.includes(p.index)) continue;
+    const d = p.column.updateDefault!;
+    s.values[p.index] = d.kind === "value" ? d.value : (d as { fn: () => unknown }).fn();
+    changed.push(p.index);
+    added = true;
   }
   if (vp !== null && mapper.versionIdGenerator !== false && !changed.includes(vp.index)) {
     s.values[vp.index] = mapper.versionIdGenerator(oldVersion);
     changed.push(vp.index);
+    added = true;
   }
-  changed.sort((a, b) => a - b);
+  if (added) changed.sort(byNumber);
   return { state: s, changed, keyValues, oldVersion };
+}
+
+const byNumber = (a: number, b: number) => a - b;
+
+/** The value indexes as bits (index i: bit i). */
+function indexMask(indexes: readonly number[]): number {
+  let mask = 0;
+  for (const i of indexes) mask |= 1 << i;
+  return mask;
 }
 
 /** Columns the database sets on UPDATE (SQL-expression `onupdate`, `serverOnupdate`, a server-side version). */
@@ -94,12 +107,19 @@ export async function updateRecords(
   mapper: Mapper,
   records: readonly UpdateRecord[],
 ): Promise<void> {
-  const groups = new Map<string, UpdateRecord[]>();
+  // Grouped by changed-column set: a bit mask where the columns allow (no string per object).
+  const groups = new Map<string | number, UpdateRecord[]>();
+  const masks = mapper.columnProps.length <= 30;
+  let lastSig: string | number | null = null;
+  let last: UpdateRecord[] | null = null;
   for (const r of records) {
-    const sig = r.changed.join(",");
-    const g = groups.get(sig);
-    if (g) g.push(r);
-    else groups.set(sig, [r]);
+    const sig = masks ? indexMask(r.changed) : r.changed.join(",");
+    if (sig !== lastSig) {
+      lastSig = sig;
+      last = groups.get(sig) ?? null;
+      if (last === null) groups.set(sig, (last = []));
+    }
+    last!.push(r);
   }
   const generated = updateGenerated(mapper);
   const canReturn = ctx.dialect.capabilities.supportsUpdateReturning === true;
@@ -107,20 +127,26 @@ export async function updateRecords(
   const returnValues = generated.length > 0 && canReturn && (mapper.eagerDefaults !== false || serverVersion);
   const batchable =
     !returnValues && mapper.versionProp === null && mapper.pkProps.length === 1 && executemanyIsPerRow(ctx);
-  for (const [sig, group] of groups) {
-    const set = sig.split(",").map((i) => mapper.columnProps[Number(i)]!);
+  for (const group of groups.values()) {
+    const sig = group[0]!.changed.join(",");
+    const set = group[0]!.changed.map((i) => mapper.columnProps[i]!);
     if (batchable && group.length >= MIN_BATCHED_ROWS) {
       await updateBatched(ctx, mapper, set, group);
       continue;
     }
     const vp = mapper.versionProp;
-    const stmt = cachedStatement(mapper, `upd|${sig}|${returnValues ? 1 : 0}`, () => {
+    const keyNames = mapper.pkProps.map((_, j) => "w" + j);
+    const { stmt } = cachedStatement(mapper, `upd|${sig}|${returnValues ? 1 : 0}`, () => {
       let where: ColumnElement<boolean> = pkCriterion(mapper);
       if (vp !== null) where = and(where, vp.column.eq(bindparam("wv", vp.column.type)));
       const u = update(mapper.table).where(where);
-      return returnValues ? u.returning(...generated.map((p) => p.column)) : u;
+      // A parameter set as made below, kept so that their hidden class outlives a full GC (util/shapes.ts).
+      const sample: Record<string, unknown> = {};
+      for (const p of set) sample[p.key] = null;
+      for (const k of keyNames) sample[k] = null;
+      if (vp !== null) sample.wv = null;
+      return { stmt: returnValues ? u.returning(...generated.map((p) => p.column)) : u, sample };
     });
-    const keyNames = mapper.pkProps.map((_, j) => "w" + j);
     const params = new Array<Record<string, unknown>>(group.length);
     for (let k = 0; k < group.length; k++) {
       const r = group[k]!;
@@ -128,7 +154,7 @@ export async function updateRecords(
       const o: Record<string, unknown> = {};
       for (const p of set) o[p.key] = values[p.index];
       const kv = r.keyValues;
-      for (let j = 0; j < kv.length; j++) o[keyNames[j] ?? "w" + j] = kv[j];
+      for (let j = 0; j < kv.length; j++) o[keyNames[j]!] = kv[j];
       if (vp !== null) o.wv = r.oldVersion;
       params[k] = o;
     }

@@ -13,7 +13,7 @@ import { DetachedInstanceError, ObjectDeletedError, UnmappedInstanceError } from
 import { loadByIdentity, refreshState, type LoadByIdentityOptions } from "../loading/load-by-identity.js";
 import type { Mapper } from "../mapping/mapper.js";
 import { mapperOfInstance } from "../mapping/registry.js";
-import { InstanceState, STATE, stateOf } from "../state/instance-state.js";
+import { attachState, InstanceState, stateOf } from "../state/instance-state.js";
 import { ensureState, setColumnValue } from "../state/instrumentation.js";
 import type { Session } from "./session.js";
 import { peekRelated, setCommittedRelated, setRelated } from "../relationships/attributes.js";
@@ -71,7 +71,7 @@ function addOne(session: Session, obj: object, s: InstanceState): void {
   }
   if (s.key === null) {
     s.session = session;
-    session._new.add(s);
+    session._new.push(s); // not in this Session until now
     return;
   }
   const other = session.identityMap.get(s.mapper, s.key);
@@ -95,7 +95,7 @@ function addOne(session: Session, obj: object, s: InstanceState): void {
 export function cascadeOnFlush(session: Session): void {
   // Only objects holding related objects can cascade; most flushes have none.
   const holders: InstanceState[] = [];
-  for (const s of session._new) if (s.related !== null) holders.push(s);
+  for (const s of session._new.values()) if (s.related !== null) holders.push(s);
   for (const s of session._dirty) if (s.related !== null) holders.push(s);
   for (const s of holders) {
     if (s.session !== session || s.related === null || (s.key !== null && !s.relModified)) continue;
@@ -147,7 +147,6 @@ function detach(session: Session, s: InstanceState): void {
   session._new.delete(s);
   session._dirty.delete(s);
   session._deleted.delete(s);
-  session._tx.inserted.delete(s);
   session._tx.deleted.delete(s);
   session.identityMap.remove(s);
   s.session = null;
@@ -349,6 +348,6 @@ async function mergeRelationships(
 function newState(mapper: Mapper): InstanceState {
   const obj = Object.create((mapper.class_ as { prototype: object }).prototype) as object;
   const s = new InstanceState(mapper, obj, mapper.emptyValues());
-  Object.defineProperty(obj, STATE, { value: s, writable: true });
+  attachState(obj, s);
   return s;
 }

@@ -21,13 +21,14 @@ import { SessionEvents, type SessionEventName } from "../events.js";
 import { isOrmSelect } from "../loading/compile-state.js";
 import { loadByIdentity, type LoadByIdentityOptions } from "../loading/load-by-identity.js";
 import { executeOrmSelect, hasUnloadedDefaults } from "../loading/loading.js";
-import { ormResult, type OrmResult } from "../loading/result.js";
+import type { OrmResult } from "../loading/result.js";
 import { requireMapper } from "../mapping/registry.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { executeBulk, isBulkDml, type BulkOptions } from "./bulk.js";
 import { loadAttributes } from "../relationships/session-load.js";
 import { IdentityMap } from "./identity-map.js";
 import * as objects from "./session-objects.js";
+import { StateSet } from "./state-set.js";
 import { SessionTransaction } from "./transaction.js";
 import { keepOrmShapes } from "../shapes.js";
 import { executeFlush, planFlush } from "./unit-of-work.js";
@@ -69,7 +70,7 @@ export class Session implements StateOwner {
   /** One object per primary key. */
   readonly identityMap = new IdentityMap();
   /** @internal pending objects, in the order they were added */
-  readonly _new = new Set<InstanceState>();
+  readonly _new = new StateSet();
   /** @internal persistent objects whose attributes changed */
   readonly _dirty = new Set<InstanceState>();
   /** @internal persistent objects marked for deletion */
@@ -178,14 +179,18 @@ export class Session implements StateOwner {
   async get<C extends abstract new (...args: any) => object>(
     cls: C,
     ident: unknown,
-    options: LoadByIdentityOptions = {},
+    options?: LoadByIdentityOptions,
   ): Promise<Instance<C> | null> {
     this.checkUsable();
     const mapper = requireMapper(cls);
-    const pk = mapper.primaryKeyFrom(ident);
+    // One value for a one-column key needs no checks beyond null (primaryKeyFrom's common case).
+    const pk =
+      ident !== null && ident !== undefined && typeof ident !== "object" && mapper.pkProps.length === 1
+        ? [ident]
+        : mapper.primaryKeyFrom(ident);
     this._tx.active = true;
     const existing = this.identityMap.get(mapper, mapper.identityKeyOfPk(pk));
-    if (existing !== undefined && !options.populateExisting && !options.forUpdate) {
+    if (existing !== undefined && !options?.populateExisting && !options?.forUpdate) {
       // Columns left out by a query (deferred) don't count; expired ones do (a reason is set).
       if (existing.unloadedReason === null || !hasUnloadedDefaults(existing))
         return existing.obj as Instance<C>;
@@ -213,12 +218,8 @@ export class Session implements StateOwner {
     if (flushed !== undefined) await flushed;
     const conn = this._tx.conn ?? (await this.connection());
     if (isOrmSelect(stmt)) {
-      const { rows, keys, compiled } = await executeOrmSelect(this, conn, stmt, params as Params | undefined);
-      const plan = compiled.plan;
-      const names = plan.items.map((it) =>
-        it.kind === "entity" ? it.mapper.className : it.kind === "column" ? keys[it.offset]! : "row",
-      );
-      return ormResult(rows, names, plan.requireUnique) as unknown as SessionResult<S>;
+      const result = await executeOrmSelect(this, conn, stmt, params as Params | undefined);
+      return result as unknown as SessionResult<S>;
     }
     if (isBulkDml(stmt)) return (await executeBulk(this, conn, stmt, params, options)) as SessionResult<S>;
     return (await conn.execute(stmt, params)) as SessionResult<S>;

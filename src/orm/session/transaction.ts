@@ -16,13 +16,14 @@ import type { IdentityKey } from "../mapping/mapper.js";
 import { clearParentFlags } from "../relationships/parent-flags.js";
 import type { InstanceState } from "../state/instance-state.js";
 import type { IdentityMap } from "./identity-map.js";
+import type { StateSet } from "./state-set.js";
 
 const NO_FAILURE: unique symbol = Symbol("no failure");
 
 /** The Session internals a transaction restores. @internal */
 export interface TransactionalSession {
   readonly identityMap: IdentityMap;
-  readonly _new: Set<InstanceState>;
+  readonly _new: StateSet;
   readonly _dirty: Set<InstanceState>;
   readonly _deleted: Set<InstanceState>;
 }
@@ -36,22 +37,58 @@ export class SessionTransaction {
   active = false;
   /** The error of a flush that rolled the transaction back; the Session refuses work until rollback(). */
   failure: unknown = NO_FAILURE;
-  /** Objects whose INSERT was flushed in this transaction. */
-  readonly inserted = new Set<InstanceState>();
+  /**
+   * Objects whose INSERT was flushed in this transaction (each once: an inserted object is
+   * persistent). Those expunged since are skipped on rollback: their Session is no longer this one.
+   */
+  inserted: InstanceState[] = [];
   /** Objects whose DELETE was flushed in this transaction. */
   readonly deleted = new Set<InstanceState>();
   /** Objects whose primary key an UPDATE changed: their key and key values before. */
   readonly keySwitches = new Map<InstanceState, { key: IdentityKey; pk: unknown[] }>();
-  /** New objects of the running flush: their values before it. */
-  private readonly pendingValues = new Map<InstanceState, unknown[]>();
+  /**
+   * New objects of the running flush and their values before it, side by side (a flush
+   * remembers each object once; arrays cost less than a Map entry per object). A value is a
+   * copy of the object's values, or, where the flush only fills in values that were unset, the
+   * bit mask of those that were set (see `rememberPending`).
+   */
+  private pendingStates: InstanceState[] = [];
+  private pendingValues: (unknown[] | number)[] = [];
+  /** Objects that had the same values set, with that mask (`rememberFilled`). */
+  private pendingGroups: { states: readonly InstanceState[]; mask: number }[] = [];
 
-  /** Keeps a new object's values before the running flush changes them. */
-  rememberPending(s: InstanceState): void {
-    if (!this.pendingValues.has(s)) this.pendingValues.set(s, s.values.slice());
+  /**
+   * Keeps a new object's values before the running flush changes them (once per object and
+   * flush). `fillsOnly`: the flush writes only values that are unset now (keys, defaults,
+   * generated values; no foreign key copied, no listener), so remembering which were set is
+   * enough to undo it, and costs no copy of each object's values.
+   */
+  rememberPending(s: InstanceState, fillsOnly: boolean): void {
+    const values = s.values;
+    this.pendingStates.push(s);
+    const mask = fillsOnly ? setMask(values) : -1;
+    this.pendingValues.push(mask >= 0 ? mask : values.slice());
+  }
+  /**
+   * `rememberPending(s, true)` of objects whose set values are the same ones (the usual flush
+   * of new objects of one class: one record, not one per object). Returns false, remembering
+   * nothing, when they differ.
+   */
+  rememberFilled(states: readonly InstanceState[]): boolean {
+    if (states.length === 0) return true;
+    const mask = setMask(states[0]!.values);
+    if (mask < 0) return false;
+    for (let k = 1; k < states.length; k++) if (setMask(states[k]!.values) !== mask) return false;
+    this.pendingGroups.push({ states: states.slice(), mask });
+    return true;
   }
   /** The running flush succeeded. */
   forgetPending(): void {
-    this.pendingValues.clear();
+    if (this.pendingStates.length > 0) {
+      this.pendingStates = [];
+      this.pendingValues = [];
+    }
+    if (this.pendingGroups.length > 0) this.pendingGroups = [];
   }
 
   get failed(): boolean {
@@ -115,18 +152,29 @@ export class SessionTransaction {
   /** After ROLLBACK: undoes in memory what the transaction's flushes did (see the module comment). */
   restore(session: TransactionalSession): void {
     const map = session.identityMap;
-    const expunged = new Set<InstanceState>([...this.inserted, ...session._new]);
+    const expunged = new Set<InstanceState>(session._new);
+    for (const s of this.inserted) if (s.session === (session as unknown)) expunged.add(s);
     for (const s of expunged) {
       map.remove(s);
       s.key = null;
       s.session = null;
       s.deleted = false;
     }
-    for (const [s, values] of this.pendingValues) {
-      s.values = values;
+    const states = this.pendingStates;
+    for (let k = 0; k < states.length; k++) {
+      const s = states[k]!;
+      const before = this.pendingValues[k]!;
+      if (typeof before === "number") unsetOthers(s, before);
+      else s.values = before;
       s.committed = null;
     }
-    this.pendingValues.clear();
+    for (const g of this.pendingGroups) {
+      for (const s of g.states) {
+        unsetOthers(s, g.mask);
+        s.committed = null;
+      }
+    }
+    this.forgetPending();
     for (const [s, before] of this.keySwitches) {
       if (expunged.has(s)) continue;
       map.remove(s);
@@ -150,11 +198,25 @@ export class SessionTransaction {
   }
 
   reset(): void {
-    this.pendingValues.clear();
-    this.inserted.clear();
+    this.forgetPending();
+    if (this.inserted.length > 0) this.inserted = [];
     this.deleted.clear();
     this.keySwitches.clear();
     this.failure = NO_FAILURE;
     this.active = false;
   }
+}
+
+/** Bit i set when value i is set (not undefined); -1 when there are too many values for a mask. */
+function setMask(values: readonly unknown[]): number {
+  if (values.length > 30) return -1;
+  let mask = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== undefined) mask |= 1 << i;
+  return mask;
+}
+
+/** Unsets the values not in `mask` (what a flush that only filled in values set). */
+function unsetOthers(s: InstanceState, mask: number): void {
+  const values = s.values;
+  for (let i = 0; i < values.length; i++) if ((mask & (1 << i)) === 0) values[i] = undefined;
 }

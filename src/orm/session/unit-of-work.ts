@@ -28,15 +28,24 @@ import type { Dialect } from "../../dialects/base/dialect.js";
 import { FlushError } from "../errors.js";
 import type { MapperEventName } from "../events.js";
 import type { Mapper } from "../mapping/mapper.js";
-import { presort, processorsOf, relationshipsFilling, syncedColumns } from "../relationships/dependency.js";
+import { presort, processorsOf } from "../relationships/dependency.js";
 import { applySyncs, postUpdateDeletes, postUpdateSaves } from "../relationships/flush-sync.js";
 import { SecondaryWork } from "../relationships/flush-secondary.js";
 import type { RelationshipProperty } from "../relationships/property.js";
 import { stateOf, type InstanceState } from "../state/instance-state.js";
 import { foreignKeyEdges, orderDeletes, orderSaves, sortMapperGroups } from "./commit-order.js";
-import { applyInsertDefaults, insertStates } from "./persistence-insert.js";
+import {
+  afterInsertedAll,
+  afterUpdated,
+  deleteAll,
+  hasFlushListeners,
+  rememberNew,
+} from "./flush-bookkeeping.js";
+import { applyInsertDefaults, checkRequired } from "./flush-info.js";
+import { insertStates } from "./persistence-insert.js";
 import { deleteStates, prepareUpdate, updateRecords, type UpdateRecord } from "./persistence-update.js";
 import * as objects from "./session-objects.js";
+import { StateSet } from "./state-set.js";
 import type { Session } from "./session.js";
 
 /** What one flush works with. */
@@ -92,7 +101,7 @@ export function planFlush(session: Session): FlushPlan | null {
   const inserts = new Map<Mapper, InstanceState[]>();
   const updates = new Map<Mapper, InstanceState[]>();
   const deletes = new Map<Mapper, InstanceState[]>();
-  groupByMapper(inserts, session._new);
+  groupByMapper(inserts, session._new.values());
   groupByMapper(deletes, session._deleted);
   const deleted = session._deleted;
   let lastMapper: Mapper | null = null;
@@ -113,19 +122,31 @@ export function planFlush(session: Session): FlushPlan | null {
   if (inserts.size === 0 && updates.size === 0 && deletes.size === 0) return null;
   for (const [m, states] of inserts) {
     if (m.events.has("beforeInsert")) continue;
-    const later = syncedColumns(m);
-    for (const s of states) checkRequired(m, s, true, later);
+    checkRequired(m, states, true, "early");
   }
   for (const [m, states] of updates) {
     if (m.events.has("beforeUpdate")) continue;
-    const later = syncedColumns(m);
-    for (const s of states) checkRequired(m, s, false, later);
+    checkRequired(m, states, false, "early");
   }
   return { inserts, updates, deletes };
 }
 
 /** Appends states to their mapper's list (consecutive states of one mapper without a lookup each). */
-function groupByMapper(out: Map<Mapper, InstanceState[]>, states: Iterable<InstanceState>): void {
+function groupByMapper(
+  out: Map<Mapper, InstanceState[]>,
+  states: readonly InstanceState[] | Iterable<InstanceState>,
+): void {
+  if (Array.isArray(states)) {
+    // Objects of one class (the usual case): one copy of the list.
+    const list = states as readonly InstanceState[];
+    const m = list[0]?.mapper;
+    let k = 1;
+    while (k < list.length && list[k]!.mapper === m) k++;
+    if (k === list.length) {
+      if (m !== undefined) out.set(m, list.slice());
+      return;
+    }
+  }
   let lastMapper: Mapper | null = null;
   let lastList: InstanceState[] | null = null;
   for (const s of states) {
@@ -142,7 +163,7 @@ function groupByMapper(out: Map<Mapper, InstanceState[]>, states: Iterable<Insta
 export class UnitOfWork {
   readonly session: Session;
   /** Objects to INSERT (no key) or UPDATE, by mapper, in the order met. */
-  readonly saves = new Map<Mapper, Set<InstanceState>>();
+  readonly saves = new Map<Mapper, StateSet>();
   readonly deletes = new Map<Mapper, Set<InstanceState>>();
   /** Foreign key copies to make before each object is saved. */
   readonly syncs = new Map<InstanceState, SyncOp[]>();
@@ -151,6 +172,10 @@ export class UnitOfWork {
   /** Pending objects whose key an object needs before it is saved, with the relationship why. */
   readonly saveAfter = new Map<InstanceState, Map<InstanceState, RelationshipProperty>>();
   readonly secondary = new SecondaryWork();
+  /** Some mapper of the flush has flush listeners (they may change any object). */
+  listened = true;
+  /** Mappers with objects to save that `planFlush` did not check (relationships added them). */
+  readonly unplanned = new Set<Mapper>();
 
   constructor(readonly ctx: FlushContext) {
     this.session = ctx.session;
@@ -166,8 +191,10 @@ export class UnitOfWork {
   registerSave(s: InstanceState): void {
     if (this.isDeleting(s) || s.deleted) return;
     let set = this.saves.get(s.mapper);
-    if (set === undefined) this.saves.set(s.mapper, (set = new Set()));
-    set.add(s);
+    if (set === undefined) this.saves.set(s.mapper, (set = new StateSet()));
+    if (set.has(s)) return;
+    set.push(s);
+    this.unplanned.add(s.mapper);
   }
   /** `registerSave` of objects of one mapper (before any delete is registered: none is skipped for that). */
   registerSaves(mapper: Mapper, states: readonly InstanceState[]): void {
@@ -175,9 +202,11 @@ export class UnitOfWork {
       for (const s of states) this.registerSave(s);
       return;
     }
+    // Planned objects are never deleted ones (pending, or persistent and not deleted: planFlush),
+    // and new and changed ones are different objects: no membership check is needed.
     let set = this.saves.get(mapper);
-    if (set === undefined) this.saves.set(mapper, (set = new Set()));
-    for (const s of states) if (!s.deleted) set.add(s);
+    if (set === undefined) this.saves.set(mapper, (set = new StateSet()));
+    for (const s of states) set.push(s);
   }
   /** The object is DELETEd in this flush; a pending one leaves the Session instead (it has no row). */
   registerDelete(s: InstanceState): void {
@@ -240,8 +269,8 @@ export async function executeFlush(ctx: FlushContext, plan: FlushPlan): Promise<
   for (const m of mappers) for (const p of processorsOf(m)) edges.push(...p.edges());
   const groups = sortMapperGroups(mappers, edges);
   // What the flush changes on new objects (keys, foreign keys, defaults) is undone if it fails.
-  const tx = session._tx;
-  for (const set of uow.saves.values()) for (const s of set) if (s.key === null) tx.rememberPending(s);
+  uow.listened = mappers.some(hasFlushListeners);
+  rememberNew(uow);
 
   for (const batch of orderSaves(groups, uow.saves, uow.saveAfter))
     await saveBatch(ctx, uow, batch.mapper, batch.states);
@@ -252,7 +281,7 @@ export async function executeFlush(ctx: FlushContext, plan: FlushPlan): Promise<
   for (const batch of orderDeletes(groups, uow.deletes)) await deleteBatch(ctx, batch.mapper, batch.states);
 
   // The relationships as they are now are what the database holds.
-  for (const set of uow.saves.values()) clearRelationshipHistory(set);
+  for (const set of uow.saves.values()) clearRelationshipHistory(set.values());
   for (const set of uow.deletes.values()) clearRelationshipHistory(set);
   session._tx.forgetPending();
 }
@@ -277,6 +306,8 @@ async function saveBatch(
   const toUpdate: InstanceState[] = [];
   const toInsert: InstanceState[] = [];
   for (const s of states) (s.key !== null ? toUpdate : toInsert).push(s);
+  // Columns checked before the flush can't have changed since, unless a listener ran.
+  const recheck = uow.listened || uow.unplanned.has(mapper) ? "all" : "late";
   if (uow.syncs.size > 0) {
     for (const s of states) {
       const ops = uow.syncs.get(s);
@@ -287,22 +318,18 @@ async function saveBatch(
   await fireEach(ctx, mapper, "beforeInsert", toInsert);
 
   const records: UpdateRecord[] = [];
+  checkRequired(mapper, toUpdate, false, recheck);
   for (const s of toUpdate) {
-    checkRequired(mapper, s, false);
     const r = prepareUpdate(mapper, s);
     if (r !== null) records.push(r);
   }
   if (records.length > 0) await updateRecords(ctx, mapper, records);
   for (const r of records) afterUpdated(ctx, r);
-  for (const s of toUpdate) {
-    s.committed = null;
-    session._dirty.delete(s);
-  }
+  for (const s of toUpdate) s.committed = null;
+  deleteAll(session._dirty, toUpdate);
 
-  for (const s of toInsert) {
-    checkRequired(mapper, s, true);
-    applyInsertDefaults(mapper, s);
-  }
+  checkRequired(mapper, toInsert, true, recheck);
+  applyInsertDefaults(mapper, toInsert);
   if (toInsert.length > 0) await insertStates(ctx, mapper, toInsert);
   if (toInsert.length > 0) afterInsertedAll(ctx, mapper, toInsert);
 
@@ -351,83 +378,4 @@ async function fireEach(
 ): Promise<void> {
   if (!mapper.events.has(name)) return;
   for (const s of states) await mapper.events.fire(name, mapper, ctx.conn, s.obj);
-}
-
-/** After the INSERTs of new objects of one mapper: their keys, and their place in the identity map. */
-function afterInsertedAll(ctx: FlushContext, mapper: Mapper, states: readonly InstanceState[]): void {
-  const session = ctx.session;
-  const pending = session._new;
-  const inserted = session._tx.inserted;
-  const idmap = session.identityMap.forMapper(mapper);
-  for (const s of states) {
-    const key = mapper.identityKey(s.values);
-    if (key === null) {
-      throw new FlushError(
-        `Instance ${mapper.className} has a NULL identity key after its INSERT; its primary key was neither given nor generated.`,
-      );
-    }
-    s.key = key;
-    s.committed = null;
-    pending.delete(s);
-    inserted.add(s);
-    const other = idmap.get(key);
-    if (other !== undefined && other !== s) {
-      throw new FlushError(
-        `New instance ${mapper.className} with identity key ${JSON.stringify(key)} conflicts with a persistent instance already in the Session.`,
-      );
-    }
-    idmap.set(key, s);
-  }
-}
-
-/** After an UPDATE: a changed primary key moves the object in the identity map (and back on rollback). */
-export function afterUpdated(ctx: FlushContext, r: UpdateRecord): void {
-  const s = r.state;
-  const key = s.mapper.identityKey(s.values);
-  if (key !== null && key !== s.key) {
-    const tx = ctx.session._tx;
-    if (!tx.keySwitches.has(s)) tx.keySwitches.set(s, { key: s.key!, pk: r.keyValues });
-    ctx.session.identityMap.remove(s);
-    s.key = key;
-    ctx.session.identityMap.add(s);
-  }
-}
-
-/**
- * A NOT NULL column must get a value: given, or from a default, autoincrement or version counter.
- * `later`: columns a relationship fills at flush (checked once they are copied).
- */
-function checkRequired(
-  mapper: Mapper,
-  s: InstanceState,
-  inserting: boolean,
-  later?: ReadonlySet<number>,
-): void {
-  for (const p of mapper.columnProps) {
-    const col = p.column;
-    if (col.nullable || later?.has(p.index)) continue;
-    const v = s.values[p.index];
-    if (v === null && p === mapper.autoincrementProp && inserting) continue;
-    if (v === undefined) {
-      if (!inserting) continue;
-      if (col.insertDefault !== null || col.serverDefault !== null || p === mapper.autoincrementProp)
-        continue;
-      if (p === mapper.versionProp && mapper.versionIdGenerator !== false) continue;
-    }
-    if (v === undefined || v === null) {
-      const state = v === null ? "null" : "not set";
-      const rels = relationshipsFilling(mapper, p.index);
-      const fix =
-        rels.length > 0
-          ? ` It is the foreign key of ${rels.map((r) => r.where).join(" / ")}: relate the ${mapper.className} to ` +
-            `a ${rels[0]!.direction === "manyToOne" ? rels[0]!.target.className : rels[0]!.mapper.className}, or delete it ` +
-            `(cascade "all, delete-orphan" on the one-to-many side deletes the objects removed from it).`
-          : ` Set it before flushing${inserting ? ", or give the column a default." : "."}`;
-      throw new FlushError(
-        `Can't flush ${mapper.className}: ${mapper.className}.${p.key} is required (column '${mapper.table.name}.${col.name}' is NOT NULL` +
-          `${inserting ? " with no default" : ""}) but is ${state}.${fix}`,
-        "ATH-ORM-REQUIRED",
-      );
-    }
-  }
 }
