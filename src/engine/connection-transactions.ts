@@ -200,22 +200,24 @@ function endRoot(conn: Connection, tx: RootTransaction): void {
   if (!conn._released) conn._record.transactionOpen = false;
 }
 
+/** Logs how a root transaction ends; false when there is nothing to send (autocommit, or no BEGIN sent). */
+function logEnd(conn: Connection, verb: "COMMIT" | "ROLLBACK"): boolean {
+  const why = conn._record.driver.autocommit
+    ? "autocommit mode"
+    : conn._beginDeferred
+      ? "no BEGIN was sent"
+      : null;
+  conn.engine._log.info(why === null ? verb : `${verb} (${why}, nothing sent)`);
+  return why === null;
+}
+
 /** COMMIT of the root transaction (`RootTransaction.commit()`, `conn.commit()`). */
 export async function commitRoot(conn: Connection, tx: RootTransaction): Promise<void> {
   checkNotStreaming(conn);
   if (conn.engine.dispatch.has("commit")) await conn.engine.dispatch.fire("commit", conn);
-  const autocommit = conn._record.driver.autocommit;
-  const deferred = conn._beginDeferred;
-  conn.engine._log.info(
-    autocommit
-      ? "COMMIT (autocommit mode, nothing sent)"
-      : deferred
-        ? "COMMIT (no BEGIN was sent, nothing sent)"
-        : "COMMIT",
-  );
+  const send = logEnd(conn, "COMMIT");
   try {
-    if (!autocommit && !deferred && !conn._invalidated)
-      await dialectCall(conn, "COMMIT", (d) => conn.dialect.doCommit(d));
+    if (send && !conn._invalidated) await dialectCall(conn, "COMMIT", (d) => conn.dialect.doCommit(d));
   } catch (err) {
     // A failed COMMIT (e.g. SQLITE_BUSY) can leave the database transaction open; end it here so
     // the connection never goes back to the pool mid-transaction, and discard it if that fails too.
@@ -241,18 +243,9 @@ export async function rollbackRoot(
 ): Promise<void> {
   if (conn._activeStream) await conn._activeStream.close().catch(() => undefined);
   if (conn.engine.dispatch.has("rollback")) await conn.engine.dispatch.fire("rollback", conn);
-  const autocommit = conn._record.driver.autocommit;
-  const deferred = conn._beginDeferred;
-  conn.engine._log.info(
-    autocommit
-      ? "ROLLBACK (autocommit mode, nothing sent)"
-      : deferred
-        ? "ROLLBACK (no BEGIN was sent, nothing sent)"
-        : "ROLLBACK",
-  );
+  const send = logEnd(conn, "ROLLBACK");
   try {
-    if (!autocommit && !deferred && !conn._invalidated)
-      await dialectCall(conn, "ROLLBACK", (d) => conn.dialect.doRollback(d));
+    if (send && !conn._invalidated) await dialectCall(conn, "ROLLBACK", (d) => conn.dialect.doRollback(d));
   } finally {
     endRoot(conn, tx);
   }
