@@ -177,6 +177,14 @@ export abstract class Dialect implements CompilerDialect, TypeDialect {
   beginsImplicitly(_conn: DriverConnection): boolean {
     return false;
   }
+  /**
+   * Whether the rows of one multi-row INSERT on this connection get consecutive auto-increment
+   * keys with no other session's rows between them, so that the driver's insert id numbers them
+   * all (the ORM then reads back only its first page of keys; see orm/session/insert-numbering.ts).
+   */
+  consecutiveInsertIds(_conn: DriverConnection): Promise<boolean> {
+    return Promise.resolve(false);
+  }
   doBegin(conn: DriverConnection): Promise<void> {
     return conn.run("BEGIN");
   }

@@ -27,6 +27,8 @@ const RESERVED = new Set([
 ]);
 
 /** MySQL and MariaDB through mysql2 (SQLAlchemy: `MySQLDialect_pymysql`). */
+const consecutiveIds = new WeakMap<DriverConnection, boolean>();
+
 export class MysqlDialect extends Dialect {
   readonly name = "mysql";
   readonly driverPackage = "mysql2";
@@ -99,6 +101,25 @@ export class MysqlDialect extends Dialect {
   /** No BEGIN is needed when the session begins its transaction at the next statement (driver.ts). */
   override beginsImplicitly(conn: DriverConnection): boolean {
     return conn instanceof MysqlDriverConnection && conn.beginsImplicitly;
+  }
+  /**
+   * InnoDB numbers one INSERT's rows without other sessions' rows between them in lock modes 0
+   * and 1 (the default); 2 ("interleaved") may not. Asked once per connection, without beginning
+   * a transaction.
+   */
+  override async consecutiveInsertIds(conn: DriverConnection): Promise<boolean> {
+    let ok = consecutiveIds.get(conn);
+    if (ok === undefined) {
+      const sql = "SELECT @@innodb_autoinc_lock_mode AS mode";
+      const rows =
+        conn instanceof MysqlDriverConnection
+          ? await conn.catalogQuery(sql, [])
+          : (await conn.execute(sql, [])).rows;
+      const mode = Number(rows[0]?.[0]);
+      ok = mode === 0 || mode === 1;
+      consecutiveIds.set(conn, ok);
+    }
+    return ok;
   }
   /** A ping that reads no table, so it begins no transaction in a session without autocommit. */
   override async doPing(conn: DriverConnection): Promise<void> {

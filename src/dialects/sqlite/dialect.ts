@@ -1,6 +1,6 @@
 import { ANSI_RESERVED } from "../base/reserved.js";
 import { Dialect, type DialectCapabilities, type IsolationLevel } from "../base/dialect.js";
-import type { DriverExecuteOptions } from "../base/driver.js";
+import type { DriverConnection, DriverExecuteOptions } from "../base/driver.js";
 import type { CompiledStatement } from "../../sql/compiled.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
 import { SqliteCompiler } from "./compiler.js";
@@ -68,6 +68,10 @@ export class SqliteDialect extends Dialect {
 
   override implFor(type: TypeEngine<any>): TypeEngine<any> {
     return implFor(type);
+  }
+  /** One writer at a time: a new rowid is the largest plus one (what else writes meanwhile, a trigger, shows in the keys). */
+  override consecutiveInsertIds(_conn: DriverConnection): Promise<boolean> {
+    return Promise.resolve(true);
   }
   /** safeIntegers for statements that read a BigInteger column (see the note atop driver.ts). */
   override driverOptionsFor(compiled: CompiledStatement): DriverExecuteOptions | undefined {

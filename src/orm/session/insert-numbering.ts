@@ -23,7 +23,6 @@
  *
  * A page of one row takes the insert id as is: it is that row's.
  */
-import { text } from "../../sql/text.js";
 import { FlushError } from "../errors.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { ColumnProperty } from "../mapping/properties.js";
@@ -51,8 +50,6 @@ export interface NumberedPage {
   readonly keyIndex: number;
 }
 
-const LOCK_MODE = "athanor.orm.innodbAutoincLockMode";
-
 /** Whether pages after the first may be numbered on this database for a key of this column, and how. */
 export function keyNumbering(ctx: FlushContext, key: ColumnProperty): Numbering | null {
   const caps = ctx.dialect.capabilities;
@@ -61,8 +58,7 @@ export function keyNumbering(ctx: FlushContext, key: ColumnProperty): Numbering 
   const numeric =
     t.kind === "integer" || t.kind === "smallinteger" || (t.kind === "biginteger" && t.mode === "number");
   if (!numeric) return null;
-  if (caps.lastrowidIsLastOfMany) return "last";
-  return ctx.dialect.name === "mysql" ? "first" : null;
+  return caps.lastrowidIsLastOfMany ? "last" : "first";
 }
 
 /**
@@ -82,19 +78,8 @@ export async function startKeyRun(
   if (step < 1 || (numbering === "last" && step !== 1)) return null;
   if (!Number.isSafeInteger(first + (rows.length + more) * step)) return null;
   for (let r = 1; r < rows.length; r++) if (rows[r]![0] !== first + r * step) return null;
-  if (numbering === "first" && !(await consecutiveAutoincrement(ctx))) return null;
+  if (!(await ctx.dialect.consecutiveInsertIds(ctx.conn._record.driver))) return null;
   return { numbering, last: first + (rows.length - 1) * step, step };
-}
-
-/** MariaDB/MySQL: InnoDB numbers one INSERT's rows without gaps from other sessions (lock mode 0 or 1). */
-async function consecutiveAutoincrement(ctx: FlushContext): Promise<boolean> {
-  const info = ctx.conn.info;
-  let mode = info[LOCK_MODE];
-  if (mode === undefined) {
-    const r = await ctx.conn.execute(text("SELECT @@innodb_autoinc_lock_mode AS mode"));
-    mode = info[LOCK_MODE] = Number(r.scalar());
-  }
-  return mode === 0 || mode === 1;
 }
 
 /** INSERTs one page without RETURNING and gives its objects their keys from the insert id. */
