@@ -22,6 +22,8 @@ export interface LoadByIdentityOptions {
   forUpdate?: boolean | ForUpdateOptions;
 }
 
+const NO_OPTIONS: readonly ExecutableOption[] = [];
+
 /** `select(Cls).where(pk = :w0 …)` with `options`, cached per mapper under `key` (and lock). */
 function identityStatement(
   mapper: Mapper,
@@ -39,18 +41,6 @@ function identityStatement(
     return lock === null ? s : s.forUpdate(lock);
   });
   if (lock !== null && lock.of !== undefined) stmt = stmt.forUpdate(lock);
-  return stmt;
-}
-
-/** The plain `get()` statement of each mapper (no lock, no options), held apart from the flush's statements. */
-const plainGets = new WeakMap<Mapper, Select<any, any>>();
-
-function plainGet(mapper: Mapper): Select<any, any> {
-  let stmt = plainGets.get(mapper);
-  if (stmt === undefined) {
-    stmt = (select(mapper.class_ as never) as Select<any, any>).where(pkCriterion(mapper));
-    plainGets.set(mapper, stmt);
-  }
   return stmt;
 }
 
@@ -95,11 +85,7 @@ export async function loadByIdentity(
   pkValues: readonly unknown[],
   options?: LoadByIdentityOptions,
 ): Promise<object | null> {
-  const forUpdate = options?.forUpdate;
-  const stmt =
-    forUpdate === undefined || forUpdate === false
-      ? plainGet(mapper)
-      : identityStatement(mapper, forUpdate, "get", []);
+  const stmt = identityStatement(mapper, options?.forUpdate, "get", NO_OPTIONS);
   return loadOne(session, conn, stmt, pkValues, options?.populateExisting ?? false);
 }
 
