@@ -84,6 +84,42 @@ export function runInsertManyValues(
 }
 
 /**
+ * `runOnDriver` for one statement, without promise steps where the driver runs it synchronously
+ * (`DriverConnection.executeNow`) and no cursor event is listened to: the DriverResult itself,
+ * else a promise of it.
+ */
+export function runNow(
+  conn: Connection,
+  compiled: CompiledStatement,
+  values: CursorParameters,
+  plan: ExecutionPlan,
+  cached: boolean,
+): DriverResult | Promise<DriverResult> {
+  const driver = conn._record.driver;
+  const d = conn.engine.dispatch;
+  if (
+    driver.executeNow === undefined ||
+    d.has("beforeCursorExecute") ||
+    d.has("afterCursorExecute") ||
+    d.has("handleError")
+  )
+    return runOnDriver(conn, compiled, compiled.sql, values, false, plan, cached);
+  const sql = compiled.sql;
+  conn.engine._log.statement(sql, values, cached, false);
+  if (compiled.opaque === true) conn._record.sessionIsolation = null;
+  if (compiled.plainRead !== true) conn._txWrote = true;
+  try {
+    return driver.executeNow(
+      sql,
+      values as readonly unknown[],
+      cached ? plan.cachedDriverOptions : plan.driverOptions,
+    );
+  } catch (err) {
+    return handleError(conn, err, sql, values, null).then((e) => Promise.reject(e));
+  }
+}
+
+/**
  * Sends SQL text and values to the driver: `beforeCursorExecute` (which may replace them),
  * the statement log, the driver call, `afterCursorExecute`; driver errors go through
  * `handleError` and invalidate the connection on a disconnect.
@@ -118,6 +154,7 @@ export async function runOnDriver(
   const driver = conn._record.driver;
   // SQL the engine can't see into may have changed the session's isolation level.
   if (compiled === null || compiled.opaque === true) conn._record.sessionIsolation = null;
+  if (compiled === null || compiled.plainRead !== true) conn._txWrote = true;
   const options = plan === null ? undefined : cached ? plan.cachedDriverOptions : plan.driverOptions;
   let dr: DriverResult;
   try {
@@ -213,6 +250,7 @@ export async function openStreamResult<S extends Executable>(
   const single = (Array.isArray(given) ? given[0] : given) as Params | undefined;
   const { plan, cached } = conn.engine.compileCached(statement, paramKeysFor(statement, single));
   await autobegin(conn, null);
+  conn._txWrote = true;
   let sql = plan.compiled.sql;
   let values: CursorParameters = assembleParams(plan, single);
   let call: CursorCall | null = null;

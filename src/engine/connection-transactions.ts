@@ -52,6 +52,7 @@ export function autobegin(conn: Connection, first: CompiledStatement | null): Pr
   // The common case, without the event and isolation steps of startRoot().
   const tx = new RootTransaction(conn, true);
   conn._transaction = tx;
+  conn._txWrote = false;
   if (conn._record.driver.autocommit) {
     conn.engine._log.info("BEGIN (implicit; autocommit mode, no BEGIN sent)");
     return undefined;
@@ -128,6 +129,7 @@ export async function startRoot(
   if (conn._invalidated) await reconnect(conn);
   const tx = new RootTransaction(conn, implicit);
   conn._transaction = tx;
+  conn._txWrote = false;
   const begin = async () => {
     if (conn.engine.dispatch.has("begin")) await conn.engine.dispatch.fire("begin", conn);
     await applyIsolation(conn);
@@ -170,6 +172,7 @@ export async function startRoot(
 export async function beginSavepoint(conn: Connection): Promise<NestedTransaction> {
   checkUsable(conn);
   await autobegin(conn, null);
+  conn._txWrote = true;
   const name = `sa_savepoint_${++conn._savepointSeq}`;
   const sp = new NestedTransaction(conn, name);
   if (conn.engine.dispatch.has("savepoint")) await conn.engine.dispatch.fire("savepoint", conn, name);
@@ -194,6 +197,7 @@ export async function applyIsolation(conn: Connection): Promise<void> {
 function endRoot(conn: Connection, tx: RootTransaction): void {
   tx.isActive = false;
   conn._beginDeferred = false;
+  conn._txWrote = false;
   for (const sp of conn._nested) sp.isActive = false;
   conn._nested = [];
   if (conn._transaction === tx) conn._transaction = null;
@@ -303,8 +307,18 @@ export function closeQuickly(conn: Connection): Promise<void> | undefined {
     endRoot(conn, tx);
     return giveBack(conn);
   }
-  conn.engine._log.info("ROLLBACK");
   const record = conn._record;
+  if (!conn._txWrote && record.pool._resetsInBackground()) {
+    // Only plain reads ran: the ROLLBACK just ends a snapshot, so the pool's reset on return
+    // sends it without holding up the caller, and the pool hands the connection out again only
+    // once it is done (SQLAlchemy awaits it; here a lone lookup costs one round trip, not two).
+    conn.engine._log.info("ROLLBACK (only reads ran: sent by the pool's reset on return, not awaited)");
+    conn._closed = true;
+    conn._released = true;
+    endRoot(conn, tx);
+    return record.pool.checkin(record, true);
+  }
+  conn.engine._log.info("ROLLBACK");
   let sent: Promise<void>;
   try {
     sent = conn.dialect.doRollback(record.driver);

@@ -27,6 +27,7 @@ import {
   ExecutionFacts,
   openStreamResult,
   runInsertManyValues,
+  runNow,
   runOnDriver,
   wantsImplicitReturning,
 } from "./connection-execute.js";
@@ -84,6 +85,12 @@ export class Connection implements TransactionHost {
   _beginning: Promise<void> | null = null;
   /** @internal The root transaction began without sending BEGIN (see DEFERRED BEGIN in connection-transactions.ts). */
   _beginDeferred = false;
+  /**
+   * @internal Something other than plain reads ran in the root transaction (a write, a locking
+   * read, text(), a SAVEPOINT, a stream), so the ROLLBACK of close() is awaited; after plain
+   * reads only it is left to the pool's reset on return (connection-transactions.ts, closeQuickly).
+   */
+  _txWrote = false;
   /** @internal SAVEPOINTs in progress, outermost first. */
   _nested: NestedTransaction[] = [];
   /** @internal */
@@ -177,10 +184,15 @@ export class Connection implements TransactionHost {
     const values: CursorParameters = many
       ? (params as readonly Params[]).map((p) => assembleParams(plan, p))
       : assembleParams(plan, first, raw);
-    const dr =
-      many && plan.compiled.manyValues !== undefined
-        ? await runInsertManyValues(this, statement, plan, params as readonly Params[], values, cached)
-        : await runOnDriver(this, plan.compiled, plan.compiled.sql, values, many, plan, cached);
+    let dr: DriverResult;
+    if (!many) {
+      const out = runNow(this, plan.compiled, values, plan, cached);
+      dr = out instanceof Promise ? await out : out;
+    } else if (plan.compiled.manyValues !== undefined) {
+      dr = await runInsertManyValues(this, statement, plan, params as readonly Params[], values, cached);
+    } else {
+      dr = await runOnDriver(this, plan.compiled, plan.compiled.sql, values, many, plan, cached);
+    }
     const result = buildResult(this, statement, plan, dr, many, first, raw ?? null);
     if (events.has("afterExecute"))
       await fireAfterExecute(this.engine, this, statement, params, false, this._options, result);

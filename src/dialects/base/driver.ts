@@ -52,6 +52,11 @@ export interface DriverExecuteOptions {
 /** One open connection of a driver. All methods reject with the driver's own error; the engine wraps it. */
 export interface DriverConnection {
   execute(sql: string, params: readonly unknown[], options?: DriverExecuteOptions): Promise<DriverResult>;
+  /**
+   * `execute` for drivers that run a statement synchronously (better-sqlite3): the result, or the
+   * driver's error thrown. The engine then takes no promise steps between the call and the Result.
+   */
+  executeNow?(sql: string, params: readonly unknown[], options?: DriverExecuteOptions): DriverResult;
   /** Runs one statement once per parameter set (executemany); rowCount is the total. */
   executeMany(
     sql: string,

@@ -139,6 +139,10 @@ export class SqliteDriverConnection implements DriverConnection {
     }
   }
 
+  executeNow(sql: string, params: readonly unknown[], options?: DriverExecuteOptions): DriverResult {
+    return this.executeSync(sql, params, options?.safeIntegers === true);
+  }
+
   private executeSync(sql: string, params: readonly unknown[], safe: boolean): DriverResult {
     const entry = this.prepare(sql);
     const stmt = entry.stmt;

@@ -48,6 +48,8 @@ export abstract class Pool {
   protected disposed = false;
   protected readonly log: PoolLog;
   protected readonly reset: ResetFunction | null;
+  /** Check-ins whose reset runs in the background (`checkin(record, true)`). */
+  private readonly returning = new Set<Promise<void>>();
   private firstConnectDone = false;
   private firstConnectRunning: Promise<void> | null = null;
 
@@ -130,8 +132,26 @@ export abstract class Pool {
     );
   }
 
-  /** Takes a connection back: reset (rollback), `checkin` event, then back into the pool. */
-  checkin(record: PooledConnection): Promise<void> {
+  /**
+   * Whether `checkin(record, true)` may reset in the background now: the pool hands each record
+   * to one user at a time (QueuePool) and no `checkin` listener could fail the caller's close.
+   * @internal
+   */
+  _resetsInBackground(): boolean {
+    return this.exclusiveRecords && !this.dispatch.has("checkin");
+  }
+
+  /** True where a record is held by one user until it is released (QueuePool). */
+  protected get exclusiveRecords(): boolean {
+    return false;
+  }
+
+  /**
+   * Takes a connection back: reset (rollback), `checkin` event, then back into the pool. With
+   * `background` (see `_resetsInBackground`) it resolves at once; the record stays checked out
+   * until its reset is done, and `dispose()` waits for it.
+   */
+  checkin(record: PooledConnection, background = false): Promise<void> {
     // The common case: nothing to reset, nobody listening.
     if (
       !record.invalidated &&
@@ -142,7 +162,22 @@ export abstract class Pool {
       !this.dispatch.has("checkin")
     )
       return this.release(record);
-    return this.checkinFully(record);
+    if (!background) return this.checkinFully(record);
+    const done: Promise<void> = this.checkinFully(record)
+      .catch((err: unknown) => this.log.info(`Error while returning a connection: ${describeReason(err)}`))
+      .finally(() => this.returning.delete(done));
+    this.returning.add(done);
+    return Promise.resolve();
+  }
+
+  /** How many returned records are still being reset in the background. */
+  protected get resettingCount(): number {
+    return this.returning.size;
+  }
+
+  /** Waits for the resets running in the background (dispose() first does this). */
+  protected async settleReturns(): Promise<void> {
+    while (this.returning.size > 0) await Promise.all(this.returning);
   }
 
   private async checkinFully(record: PooledConnection): Promise<void> {

@@ -57,7 +57,10 @@ export class QueuePool extends Pool {
   protected acquire(): Promise<PooledConnection> {
     const record = this.takeNext();
     if (record !== undefined) return Promise.resolve(record);
-    if (this.total < this.capacity) return this.openSlot();
+    // A connection whose reset runs in the background is back within a round trip: waiting
+    // for it is cheaper than opening an overflow connection (which is closed again on return).
+    if (this.total < this.poolSize || (this.total < this.capacity && this.resettingCount === 0))
+      return this.openSlot();
     return this.wait();
   }
 
@@ -128,8 +131,13 @@ export class QueuePool extends Pool {
     };
   }
 
+  protected override get exclusiveRecords(): boolean {
+    return true;
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
+    await this.settleReturns();
     const idle = this.idle;
     this.idle = [];
     this.total -= idle.length;
