@@ -2,24 +2,16 @@
  * Connection pools (SQLAlchemy: `pool/base.py`). A pool hands out `PooledConnection` records,
  * each holding one driver connection; the engine's `Connection` returns them with `checkin`.
  *
- * This class owns what every pool does around a checkout and a checkin: opening and closing
- * driver connections, recycling stale ones (`poolRecycle`, pool invalidation), pre-ping, the
- * reset on return and the pool events. Subclasses only decide which record to hand out
- * (`acquire`) and where a returned one goes (`release`).
+ * This class owns what every pool does around a checkout and a checkin: recycling stale
+ * connections (`poolRecycle`, pool invalidation), pre-ping, the checkout listeners, the reset on
+ * return. Opening, invalidating and closing driver connections, the events and the status
+ * helpers are in connections.ts. Subclasses only decide which record to hand out (`acquire`)
+ * and where a returned one goes (`release`).
  */
-import type { Dialect } from "../../dialects/base/dialect.js";
 import { DisconnectionError, InvalidatePoolError, InvalidRequestError } from "../../util/errors.js";
-import { Dispatcher, type ListenOptions } from "../events/dispatcher.js";
-import { POOL_EVENT_NAMES, type PoolEventMap } from "../events/pool-events.js";
-import { describeReason, PoolLog } from "./logging.js";
-import type {
-  ConnectionCreator,
-  PoolClass,
-  PoolDispatcher,
-  PoolOptions,
-  PoolStatus,
-  ResetFunction,
-} from "./options.js";
+import { PoolConnections } from "./connections.js";
+import { describeReason } from "./logging.js";
+import type { ConnectionCreator, PoolClass, PoolOptions, ResetFunction } from "./options.js";
 import { describeDriver, PooledConnection, tick } from "./record.js";
 
 export type {
@@ -32,44 +24,20 @@ export type {
   ResetFunction,
 } from "./options.js";
 
-export abstract class Pool {
-  /** The pool's listeners; kept by `recreate()`, so they survive `engine.dispose()`. */
-  readonly dispatch: PoolDispatcher;
-  readonly dialect: Dialect | null;
-  /** Seconds after which connections are recycled; -1: never. */
-  readonly recycle: number;
-  readonly prePing: boolean;
-  /**
-   * When the pool was last invalidated (ms since the epoch; 0: never). Connections opened
-   * before it are closed and reopened at their next checkout.
-   */
-  invalidateTime = 0;
-  private invalidateStamp = 0;
-  protected disposed = false;
-  protected readonly log: PoolLog;
+export abstract class Pool extends PoolConnections {
   protected readonly reset: ResetFunction | null;
   /** Check-ins whose reset runs in the background (`checkin(record, true)`). */
   private readonly returning = new Set<Promise<void>>();
-  private firstConnectDone = false;
-  private firstConnectRunning: Promise<void> | null = null;
 
-  constructor(
-    protected readonly creator: ConnectionCreator,
-    protected readonly options: PoolOptions = {},
-  ) {
+  constructor(creator: ConnectionCreator, options: PoolOptions = {}) {
+    super(creator, options);
     this.reset = options.reset ?? null;
-    this.dialect = options.dialect ?? null;
-    this.recycle = options.poolRecycle ?? -1;
-    this.prePing = options.poolPrePing ?? false;
-    this.log = new PoolLog(options.echoPool ?? false, options.logger ?? null);
-    this.dispatch = options.dispatch ?? new Dispatcher<PoolEventMap>("Pool", POOL_EVENT_NAMES);
   }
 
   /** Picks the record to hand out, counted as checked out, opening or waiting as the pool's rules say. */
   protected abstract acquire(): Promise<PooledConnection>;
   /** Takes a returned record (possibly invalidated): keeps it, gives it to a waiter or discards it. */
   protected abstract release(record: PooledConnection): Promise<void>;
-  abstract status(): PoolStatus;
   /** Closes the idle connections; connections checked out are closed when they come back. */
   abstract dispose(): Promise<void>;
 
@@ -333,8 +301,6 @@ export abstract class Pool {
     }
   }
 
-  // ---- opening and closing driver connections ----
-
   /** Opens a driver connection in a new record and runs the connect listeners. */
   protected async newRecord(): Promise<PooledConnection> {
     const stamp = tick();
@@ -344,170 +310,12 @@ export abstract class Pool {
     return record;
   }
 
-  /** Replaces the record's driver connection with a new one (one reconnect at a time per record). */
-  private reconnect(record: PooledConnection): Promise<void> {
-    let pending = reconnecting.get(record);
-    if (!pending) {
-      pending = this.doReconnect(record).finally(() => reconnecting.delete(record));
-      reconnecting.set(record, pending);
-    }
-    return pending;
-  }
-  private async doReconnect(record: PooledConnection): Promise<void> {
-    if (!record.invalidated) await this.closeDriver(record);
-    const stamp = tick();
-    const startTime = Date.now();
-    record._attach(await this.creator(), stamp, startTime);
-    await this.afterConnect(record);
-  }
-
-  private async afterConnect(record: PooledConnection): Promise<void> {
-    this.log.debug(`Created new connection ${describeDriver(record.driver)}`);
-    try {
-      if (!this.firstConnectDone) await this.runFirstConnect(record);
-      if (this.dispatch.has("connect")) await this.dispatch.fire("connect", record.dbapiConnection, record);
-    } catch (err) {
-      await this.invalidateQuietly(record, err);
-      throw err;
-    }
-  }
-
-  /** `firstConnect` runs once per pool, before any other connection's `connect`; again if it failed. */
-  private async runFirstConnect(record: PooledConnection): Promise<void> {
-    while (this.firstConnectRunning) await this.firstConnectRunning.catch(() => undefined);
-    if (this.firstConnectDone) return;
-    if (!this.dispatch.has("firstConnect")) {
-      this.firstConnectDone = true;
-      return;
-    }
-    const run = this.dispatch.fire("firstConnect", record.dbapiConnection, record);
-    this.firstConnectRunning = run;
-    try {
-      await run;
-      this.firstConnectDone = true;
-    } finally {
-      this.firstConnectRunning = null;
-    }
-  }
-
-  /**
-   * Invalidates a record: `invalidate` event, then the driver connection is closed. The record
-   * stays in its pool and reconnects at its next checkout. @internal (use `record.invalidate()`)
-   */
-  async _invalidateRecord(record: PooledConnection, exception: unknown): Promise<void> {
-    if (record.invalidated) return;
-    record.invalidated = true;
-    const reason =
-      exception !== null && exception !== undefined ? ` (reason: ${describeReason(exception)})` : "";
-    this.log.info(`Invalidate connection ${describeDriver(record.driver)}${reason}`);
-    try {
-      if (this.dispatch.has("invalidate"))
-        await this.dispatch.fire("invalidate", record.dbapiConnection, record, exception);
-    } finally {
-      await this.closeDriver(record);
-    }
-  }
-
-  /** Invalidates a record where a listener's error must not hide the error being handled. */
-  protected async invalidateQuietly(record: PooledConnection, exception: unknown): Promise<void> {
-    try {
-      await this._invalidateRecord(record, exception);
-    } catch (err) {
-      this.log.info(`Error in a listener while invalidating a connection: ${describeReason(err)}`);
-    }
-  }
-
-  /**
-   * Marks every connection opened before now as stale: each is closed and reopened at its next
-   * checkout (SQLAlchemy: `Pool._invalidate`). Given the record whose disconnect was detected,
-   * nothing happens when that record predates the last invalidation: one outage invalidates once.
-   * @internal
-   */
-  _invalidate(record: PooledConnection | null): void {
-    if (record === null || this.invalidateStamp < record.startStamp) {
-      this.invalidateStamp = tick();
-      this.invalidateTime = Date.now();
-    }
-  }
-
-  /** Closes a record's driver connection for good (discarded from the pool). */
-  protected async discard(record: PooledConnection): Promise<void> {
-    if (!record.invalidated) await this.closeDriver(record);
-  }
-
-  /** `close` event, then the driver's close (best effort: the connection is being dropped). */
-  private async closeDriver(record: PooledConnection): Promise<void> {
-    record.invalidated = true;
-    const driver = record.driver;
-    this.log.debug(`Closing connection ${describeDriver(driver)}`);
-    try {
-      if (this.dispatch.has("close")) await this.dispatch.fire("close", record.dbapiConnection, record);
-    } finally {
-      try {
-        await driver.close();
-      } catch {
-        // Already gone (server restart, killed session): nothing left to close.
-      }
-    }
-  }
-
-  // ---- events ----
-
-  /**
-   * Adds a pool event listener (SQLAlchemy: `event.listen(pool, name, fn)`); returns the pool.
-   * @example engine.pool.on("checkout", (dbapi, record) => { record.info.checkouts = Number(record.info.checkouts ?? 0) + 1; })
-   */
-  on<K extends keyof PoolEventMap>(name: K, fn: PoolEventMap[K], options?: ListenOptions): this {
-    this.dispatch.listen(name, fn, options);
-    return this;
-  }
-  /** Removes a listener added with `on` / `event.listen`; returns the pool. */
-  removeListener<K extends keyof PoolEventMap>(name: K, fn: PoolEventMap[K]): this {
-    this.dispatch.remove(name, fn);
-    return this;
-  }
-  /** @internal The dispatcher holding `name`'s listeners (for `event.listen`). */
-  _dispatcherFor(name: string): Dispatcher<any> {
-    this.dispatch.check(name);
-    return this.dispatch;
-  }
-
-  // ---- status ----
-
   /** A new, empty pool of the same class, options and listeners (SQLAlchemy: `Pool.recreate`). */
   recreate(): Pool {
     this.log.info("Pool recreating");
     const Cls = this.constructor as PoolClass;
     return new Cls(this.creator, { ...this.options, dispatch: this.dispatch });
   }
-
-  /** Readable status line, as SQLAlchemy's `QueuePool.status()`. */
-  describe(): string {
-    const s = this.status();
-    return `Pool size: ${s.size}  Connections in pool: ${s.checkedIn} Current Overflow: ${s.overflow} Current Checked out connections: ${s.checkedOut}`;
-  }
-  /** The configured size (SQLAlchemy: `pool.size()`). */
-  size(): number {
-    return this.status().size;
-  }
-  /** Connections idle in the pool (SQLAlchemy: `pool.checkedin()`). */
-  checkedIn(): number {
-    return this.status().checkedIn;
-  }
-  /** Connections handed out (SQLAlchemy: `pool.checkedout()`). */
-  checkedOut(): number {
-    return this.status().checkedOut;
-  }
-  /** Open connections beyond the size (SQLAlchemy: `pool.overflow()`). */
-  overflow(): number {
-    return this.status().overflow;
-  }
-  /** Seconds a checkout waits for a free connection (SQLAlchemy: `pool.timeout()`). */
-  timeout(): number {
-    return this.options.poolTimeout ?? 30;
-  }
 }
-
-const reconnecting = new WeakMap<PooledConnection, Promise<void>>();
 
 export { PooledConnection };
