@@ -4,7 +4,16 @@
 // registry only, no engine downloads), generates the Prisma clients, then runs src/main.ts.
 // Arguments are passed through: npm run bench -- --db=postgresql --lib=raw,athanor-core --runs=7
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync, mkdirSync, writeFileSync, chmodSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,6 +30,44 @@ function run(cmd, args, opts = {}) {
 }
 
 const newer = (a, b) => !existsSync(b) || statSync(a).mtimeMs > statSync(b).mtimeMs;
+
+const dataDir = path.join(benchDir, ".data");
+mkdirSync(dataDir, { recursive: true });
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+};
+
+// Runs started from this checkout at the same time would reinstall and regenerate under each
+// other: steps 1–3 hold a lock (a directory: mkdir is atomic); a lock whose process is gone is taken over.
+const lockDir = path.join(dataDir, "install.lock");
+const pidFile = path.join(lockDir, "pid");
+for (let waited = 0; ; waited++) {
+  try {
+    mkdirSync(lockDir);
+    writeFileSync(pidFile, String(process.pid));
+    break;
+  } catch (err) {
+    if (err.code !== "EEXIST") throw err;
+    const holder = Number(existsSync(pidFile) ? readFileSync(pidFile, "utf8") : NaN);
+    if (Number.isInteger(holder) && !alive(holder)) {
+      rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (waited === 0) console.error(`Waiting for another bench run (pid ${holder}) to finish installing…`);
+    if (waited > 1200) {
+      console.error(`Gave up waiting after 10 minutes; remove ${lockDir} if no bench run is installing.`);
+      process.exit(1);
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+}
+const unlock = () => rmSync(lockDir, { recursive: true, force: true });
+process.on("exit", unlock);
 
 // 1. The root's dependencies (tsx runs the TypeScript; Athanor's drivers; typescript for T1).
 if (
@@ -70,7 +117,24 @@ for (const provider of ["sqlite", "postgresql", "mysql"]) {
   }
 }
 
-// 4. The benchmark.
+unlock();
+
+// 4. The benchmark. Timed runs sharing the machine disturb each other: say so (the report's
+// load average shows it too), but don't refuse (smoke runs and single workloads are fine).
+const runsDir = path.join(dataDir, "runs");
+mkdirSync(runsDir, { recursive: true });
+const others = [];
+for (const name of readdirSync(runsDir)) {
+  const pid = Number(name);
+  if (!Number.isInteger(pid) || pid === process.pid) continue;
+  if (alive(pid)) others.push(pid);
+  else rmSync(path.join(runsDir, name), { force: true }); // left by a run that was killed
+}
+if (others.length > 0)
+  console.error(`Note: other bench runs are running (pid ${others.join(", ")}); timings will be noisier.`);
+const marker = path.join(runsDir, String(process.pid));
+writeFileSync(marker, "");
+process.on("exit", () => rmSync(marker, { force: true }));
 const r = spawnSync(
   process.execPath,
   ["--import", "tsx", path.join(benchDir, "src", "main.ts"), ...process.argv.slice(2)],
