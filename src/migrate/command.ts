@@ -73,6 +73,12 @@ async function knownHeads(ctx: MigrationContext, scripts: ScriptDirectory): Prom
   return heads;
 }
 
+/** `fn` under the database's migration run lock, unless the config turns it off. */
+function locked(config: ResolvedConfig, ctx: MigrationContext, fn: () => Promise<void>): Promise<void> {
+  const timeout = config.runLockTimeout ?? 300;
+  return timeout === false ? fn() : ctx.withRunLock(timeout, fn);
+}
+
 const label = (heads: readonly string[]): string => (heads.length ? heads.join(", ") : "<base>");
 
 /** Runs steps online, or writes them as SQL (`sql`: "from:to" or a target from base). */
@@ -102,14 +108,16 @@ async function migrate(
   }
   await withConnection(config, async (conn) => {
     const ctx = contextFor(config, conn, io);
-    const current = await knownHeads(ctx, scripts);
-    const steps = plan(scripts.map, current, target);
-    if (steps.length === 0) {
-      io.out(`Nothing to do: the database is at ${label(current)}.`);
-      return;
-    }
-    await ctx.run(steps, scripts);
-    io.out(`Done: the database is at ${label(steps[steps.length - 1]!.toHeads)}.`);
+    await locked(config, ctx, async () => {
+      const current = await knownHeads(ctx, scripts);
+      const steps = plan(scripts.map, current, target);
+      if (steps.length === 0) {
+        io.out(`Nothing to do: the database is at ${label(current)}.`);
+        return;
+      }
+      await ctx.run(steps, scripts);
+      io.out(`Done: the database is at ${label(steps[steps.length - 1]!.toHeads)}.`);
+    });
   });
 }
 
@@ -148,9 +156,11 @@ export async function stamp(
   }
   await withConnection(config, async (conn) => {
     const ctx = contextFor(config, conn, io);
-    const from = await ctx.currentHeads();
-    await ctx.stamp(from, to);
-    io.out(`Stamped ${label(to)} (was ${label(from)}).`);
+    await locked(config, ctx, async () => {
+      const from = await ctx.currentHeads();
+      await ctx.stamp(from, to);
+      io.out(`Stamped ${label(to)} (was ${label(from)}).`);
+    });
   });
 }
 

@@ -41,6 +41,11 @@ export interface AthanorConfig {
   includeTable?: (name: string, schema: string | null) => boolean;
   /** Commit after each migration instead of once per run, where DDL is transactional. */
   transactionPerMigration?: boolean;
+  /**
+   * Seconds `upgrade`, `downgrade` and `stamp` wait for another run's lock on the database
+   * (PostgreSQL advisory lock, MySQL/MariaDB GET_LOCK) before failing. Default 300; `false` takes no lock.
+   */
+  runLockTimeout?: number | false;
   /** Options for the engine migrations run on. */
   engineOptions?: EngineOptions;
 }

@@ -67,3 +67,19 @@ export class MigrationFailedError extends MigrateError {
     super(message, "ATH-MIGRATE-FAILED", { cause });
   }
 }
+
+/** Another migration run holds the database's run lock (`runLockTimeout` passed while waiting). */
+export class MigrationLockedError extends MigrateError {
+  constructor(
+    readonly versionTable: string,
+    readonly waitedSeconds: number,
+  ) {
+    super(
+      `Another migration run holds the lock on this database (version table ${versionTable}); waited ` +
+        `${waitedSeconds} s. Let it finish and run the command again (it will find its revisions applied), or ` +
+        "raise `runLockTimeout` in athanor.config. The lock belongs to a database session: if no run is going " +
+        "on, a session that ran migrations is still open (end it to free the lock).",
+      "ATH-MIGRATE-LOCKED",
+    );
+  }
+}

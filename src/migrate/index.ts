@@ -63,5 +63,6 @@ export {
   RevisionGraphError,
   DatabaseAheadError,
   MigrationFailedError,
+  MigrationLockedError,
 } from "./errors.js";
 export { RawType, rawType } from "../dialects/base/raw-type.js";

@@ -107,6 +107,20 @@ export class MigrateImpl {
     else await this.execStatement(sql);
   }
 
+  // ---- run lock ----
+
+  /**
+   * Takes the lock that keeps two migration runs on one database from interleaving (two deploys
+   * running `upgrade` at once), waiting up to `timeoutSeconds`; false if it is still held then.
+   * Held by the session, not the transaction, so across the run's commits, until `unlockRuns`
+   * or the session ends. `key` names the version table. Without a lock here (SQLite: the
+   * database's own write lock keeps two runs from writing at once) it returns true.
+   */
+  async lockRuns(_key: string, _timeoutSeconds: number): Promise<boolean> {
+    return true;
+  }
+  async unlockRuns(_key: string): Promise<void> {}
+
   // ---- run hooks (SQLite turns foreign keys off around a run; see sqlite.ts) ----
 
   async beforeRun(): Promise<void> {}

@@ -10,6 +10,8 @@ import { RawType } from "../../dialects/base/raw-type.js";
 import { Column, type ServerDefaultArg } from "../../schema/column.js";
 import { ForeignKeyConstraint, type Constraint } from "../../schema/constraints.js";
 import type { Index } from "../../schema/indexes.js";
+import { func } from "../../sql/functions.js";
+import { select } from "../../sql/select.js";
 import { literalColumn } from "../../sql/text.js";
 import { IntegerType } from "../../sql/types/generic.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
@@ -18,7 +20,30 @@ import type { ConstraintType, DropConstraintOp } from "../operations/constraint-
 import type { AlterColumnOp } from "../operations/table-ops.js";
 import { MigrateImpl } from "./impl.js";
 
+/** GET_LOCK's name (server-wide, at most 64 characters): the database and the version table. */
+function lockName(database: string | null, key: string): string {
+  const name = `athanor_migrate:${database ?? ""}.${key}`;
+  if (name.length <= 64) return name;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return `${name.slice(0, 55)}:${(h >>> 0).toString(16).padStart(8, "0")}`;
+}
+
 export class MysqlImpl extends MigrateImpl {
+  /** A named lock of the session (GET_LOCK waits on the server up to the timeout). */
+  override async lockRuns(key: string, timeoutSeconds: number): Promise<boolean> {
+    const conn = this.connection!;
+    const name = lockName(conn.engine.url.database, key);
+    const got = await conn.scalar(select(func.get_lock!(name, Math.max(0, Math.ceil(timeoutSeconds)))));
+    await conn.commit();
+    return Number(got) === 1;
+  }
+  override async unlockRuns(key: string): Promise<void> {
+    const conn = this.connection!;
+    await conn.scalar(select(func.release_lock!(lockName(conn.engine.url.database, key))));
+    await conn.commit();
+  }
+
   override get alterRestatesColumn(): boolean {
     return true;
   }

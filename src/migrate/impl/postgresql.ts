@@ -11,10 +11,39 @@ import { MetaData } from "../../schema/metadata.js";
 import { Table } from "../../schema/table.js";
 import { EnumType, IntegerType } from "../../sql/types/generic.js";
 import type { TypeEngine } from "../../sql/types/type-engine.js";
+import { func } from "../../sql/functions.js";
+import { select } from "../../sql/select.js";
 import type { AlterColumnOp } from "../operations/table-ops.js";
 import { MigrateImpl } from "./impl.js";
 
+/** The advisory lock's two int4 keys: a constant for Athanor's migrations, a hash of the version table. */
+function advisoryKey(key: string): [number, number] {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return [0x41544831, h | 0];
+}
+
 export class PostgresImpl extends MigrateImpl {
+  /** A session-level advisory lock, tried every 250 ms (a blocked pg_advisory_lock can't time out by itself). */
+  override async lockRuns(key: string, timeoutSeconds: number): Promise<boolean> {
+    const conn = this.connection!;
+    const [a, b] = advisoryKey(key);
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    for (;;) {
+      const got = await conn.scalar(select(func.pg_try_advisory_lock!<boolean>(a, b)));
+      await conn.commit();
+      if (got === true) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
+    }
+  }
+  override async unlockRuns(key: string): Promise<void> {
+    const conn = this.connection!;
+    const [a, b] = advisoryKey(key);
+    await conn.scalar(select(func.pg_advisory_unlock!(a, b)));
+    await conn.commit();
+  }
+
   /** Creates a named enum type unless it exists (offline: creates it). */
   private async ensureEnumTypes(types: readonly NamedEnumType[]): Promise<void> {
     for (const e of types) {

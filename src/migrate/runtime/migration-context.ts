@@ -11,7 +11,7 @@
  */
 import type { Dialect } from "../../dialects/base/dialect.js";
 import type { Connection } from "../../engine/connection.js";
-import { MigrationFailedError } from "../errors.js";
+import { MigrationFailedError, MigrationLockedError } from "../errors.js";
 import type { MigrateImpl } from "../impl/impl.js";
 import { implFor } from "../impl/registry.js";
 import { Operations } from "../operations/operations.js";
@@ -85,6 +85,23 @@ export class MigrationContext {
     const heads = await this.versionTable.read(conn);
     if (conn.inTransaction()) await conn.commit();
     return heads;
+  }
+
+  /**
+   * Runs `fn` holding the run lock (`MigrateImpl.lockRuns`): a second run waits up to
+   * `timeoutSeconds`, then reads the version table afresh. Offline, `fn` just runs.
+   */
+  async withRunLock<T>(timeoutSeconds: number, fn: () => Promise<T>): Promise<T> {
+    if (!this.connection) return fn();
+    const v = this.versionTable;
+    const key = v.schema ? `${v.schema}.${v.name}` : v.name;
+    if (!(await this.impl.lockRuns(key, timeoutSeconds))) throw new MigrationLockedError(key, timeoutSeconds);
+    try {
+      return await fn();
+    } finally {
+      if (this.connection.inTransaction()) await this.connection.rollback().catch(() => undefined);
+      await this.impl.unlockRuns(key).catch(() => undefined);
+    }
   }
 
   /** Records `to` as the database's revisions without running anything (Alembic: `stamp`). */
