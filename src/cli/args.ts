@@ -13,6 +13,7 @@ export interface ParsedArgs {
     sql?: boolean;
     head?: string;
     splice?: boolean;
+    "branch-label"?: string[];
     "rev-id"?: string;
     config?: string;
     verbose?: boolean;
@@ -30,6 +31,7 @@ const OPTIONS = {
   sql: { type: "boolean" },
   head: { type: "string" },
   splice: { type: "boolean" },
+  "branch-label": { type: "string", multiple: true },
   "rev-id": { type: "string" },
   config: { type: "string", short: "c" },
   verbose: { type: "boolean", short: "v" },
@@ -49,18 +51,18 @@ export const COMMANDS: Record<string, { args: string; options: readonly string[]
   },
   revision: {
     args: "",
-    options: ["message", "autogenerate", "head", "splice", "rev-id"],
+    options: ["message", "autogenerate", "head", "splice", "branch-label", "rev-id"],
     summary: "write a new migration script (--autogenerate: from the models' changes)",
   },
   upgrade: {
     args: "TARGET",
     options: ["sql"],
-    summary: "apply migrations up to TARGET (head, heads, +N, revision)",
+    summary: "apply migrations up to TARGET (head, heads, +N, revision, label@head)",
   },
   downgrade: {
     args: "TARGET",
     options: ["sql"],
-    summary: "revert migrations down to TARGET (base, -N, revision)",
+    summary: "revert migrations down to TARGET (base, -N, revision, label@base)",
   },
   history: { args: "", options: [], summary: "list the revisions, newest first" },
   current: { args: "", options: [], summary: "show the revision(s) the database is at" },
@@ -72,7 +74,7 @@ export const COMMANDS: Record<string, { args: string; options: readonly string[]
   },
   merge: {
     args: "[REV...]",
-    options: ["message", "rev-id"],
+    options: ["message", "branch-label", "rev-id"],
     summary: "write a revision joining several heads (default: all)",
   },
   check: { args: "", options: [], summary: "exit 1 if the models and the database differ" },
@@ -124,11 +126,16 @@ export function usage(): string {
     "  -c, --config FILE      config file (default: athanor.config.ts in the current folder)",
     "  -m, --message MSG      revision message (revision, merge)",
     "  --autogenerate         compare the models with the database (revision)",
-    "  --head REV             revision to build on (revision; default: head)",
+    "  --head REV             revision to build on (revision; default: head; base: a new independent",
+    "                         branch; LABEL@head: the end of a labeled branch)",
     "  --splice               allow a revision on a non-head revision (starts a branch)",
+    "  --branch-label NAME    label the new revision's branch, for targets like NAME@head (revision, merge)",
     "  --rev-id ID            revision id to use instead of a random one",
     "  --sql                  print the SQL instead of running it (upgrade, downgrade, stamp); FROM:TO ranges allowed",
     "  -v, --verbose          more detail (history)",
+    "",
+    "Targets on a labeled branch: LABEL (its first revision), LABEL@head, LABEL@heads, LABEL@base,",
+    "LABEL@+N, LABEL@-N, LABEL@REV (a revision on that branch).",
     "",
     "The database URL comes from the config file, or the DATABASE_URL environment variable.",
   ].join("\n");

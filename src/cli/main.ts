@@ -61,6 +61,7 @@ export async function main(
           autogenerate: v.autogenerate ?? false,
           ...(v.head ? { head: v.head } : {}),
           splice: v.splice ?? false,
+          ...(v["branch-label"] ? { branchLabel: v["branch-label"] } : {}),
           ...(v["rev-id"] ? { revId: v["rev-id"] } : {}),
           io: out,
         });
@@ -87,6 +88,7 @@ export async function main(
         await command.merge(config, args.positionals.length ? args.positionals : ["heads"], {
           ...(v.message !== undefined ? { message: v.message } : {}),
           ...(v["rev-id"] ? { revId: v["rev-id"] } : {}),
+          ...(v["branch-label"] ? { branchLabel: v["branch-label"] } : {}),
           io: out,
         });
         return 0;

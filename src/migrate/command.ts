@@ -12,7 +12,7 @@
 import { createEngine, type Connection, type Engine } from "../index.js";
 import { autogenerate } from "./autogenerate/api.js";
 import { loadMetadata, type ResolvedConfig } from "./config.js";
-import { DatabaseAheadError, MigrateError, MultipleHeadsError } from "./errors.js";
+import { DatabaseAheadError, MigrateError } from "./errors.js";
 import { MigrationContext, SqlScript } from "./runtime/migration-context.js";
 import type { RevisionMap, Step } from "./script/revision-map.js";
 import { ScriptDirectory } from "./script/script-directory.js";
@@ -121,7 +121,10 @@ async function migrate(
   });
 }
 
-/** `upgrade TARGET`: head, heads, +N, a revision id or prefix. With `sql`, prints the SQL instead. */
+/**
+ * `upgrade TARGET`: head, heads, +N, a revision id, prefix or branch label, or `label@head`,
+ * `label@heads`, `label@+N`, `label@<revision>`. With `sql`, prints the SQL instead.
+ */
 export function upgrade(
   config: ResolvedConfig,
   target: string,
@@ -130,7 +133,7 @@ export function upgrade(
   return migrate(config, "up", target, options);
 }
 
-/** `downgrade TARGET`: base, -N, a revision id or prefix. */
+/** `downgrade TARGET`: base, -N, a revision id, prefix or label, or `label@base`, `label@-N`, `label@<revision>`. */
 export function downgrade(
   config: ResolvedConfig,
   target: string,
@@ -147,10 +150,9 @@ export async function stamp(
 ) {
   const io = options.io ?? consoleIO;
   const scripts = await ScriptDirectory.load(config.versionsDir);
-  const to = scripts.map.stampHeads(target);
   if (options.sql) {
     const script = new SqlScript();
-    await contextFor(config, null, io, script).stamp([], to);
+    await contextFor(config, null, io, script).stamp([], scripts.map.stampHeads(target));
     io.out(script.toString());
     return;
   }
@@ -158,6 +160,8 @@ export async function stamp(
     const ctx = contextFor(config, conn, io);
     await locked(config, ctx, async () => {
       const from = await ctx.currentHeads();
+      // `label@…` moves only that branch's heads, so it depends on the current ones.
+      const to = scripts.map.stampHeads(target, from);
       await ctx.stamp(from, to);
       io.out(`Stamped ${label(to)} (was ${label(from)}).`);
     });
@@ -181,8 +185,15 @@ export async function current(config: ResolvedConfig, options: { io?: CommandIO 
 export async function heads(config: ResolvedConfig, options: { io?: CommandIO } = {}): Promise<string[]> {
   const io = options.io ?? consoleIO;
   const scripts = await ScriptDirectory.load(config.versionsDir);
-  for (const h of scripts.map.heads) io.out(`${h} (head), ${scripts.get(h).message}`);
+  for (const h of scripts.map.heads)
+    io.out(`${h}${labelsMark(scripts.map, h)} (head), ${scripts.get(h).message}`);
   return scripts.map.heads;
+}
+
+/** " (feature)" for a revision on labeled branches. */
+function labelsMark(map: RevisionMap, id: string): string {
+  const labels = map.labelsOf(id);
+  return labels.length ? ` (${labels.join(", ")})` : "";
 }
 
 /** `history`: every revision, newest first, with head / branch point / merge point marks. */
@@ -198,6 +209,7 @@ export async function history(config: ResolvedConfig, options: { verbose?: boole
           ? s.downRevisions[0]!
           : `(${s.downRevisions.join(", ")})`;
     const marks = [
+      labelsMark(map, s.revision),
       map.children(s.revision).length === 0 ? " (head)" : "",
       map.isBranchPoint(s.revision) ? " (branchpoint)" : "",
       s.downRevisions.length > 1 ? " (mergepoint)" : "",
@@ -207,29 +219,37 @@ export async function history(config: ResolvedConfig, options: { verbose?: boole
   }
 }
 
-/** The revision a new script builds on, from `--head` (default: the single head). */
+/**
+ * The revision a new script builds on, from `--head` (default: the single head): `base` starts
+ * a new independent branch, `label@head` adds to the end of a labeled branch.
+ */
 function parentFor(map: RevisionMap, head: string, splice: boolean): string | null {
   if (head === "base") return null;
-  if (head === "head") {
-    const hs = map.heads;
-    if (hs.length > 1) throw new MultipleHeadsError(hs, "head");
-    return hs[0] ?? null;
-  }
-  const r = map.resolve(head).revision;
+  if (head === "head" && map.size === 0) return null;
+  const r = map.revisionFor(head);
   if (map.children(r).length > 0 && !splice) {
+    const label = map.branchLabels.includes(head)
+      ? ` or --head ${head}@head to add to the end of branch '${head}'`
+      : "";
     throw new MigrateError(
-      `Revision ${r} is not a head: a new revision on it starts a branch. Pass --splice to do that on purpose.`,
+      `Revision ${r} is not a head: a new revision on it starts a branch. Pass --splice to do that on purpose${label}.`,
       "ATH-MIGRATE-NOT-HEAD",
     );
   }
   return r;
 }
 
+const asList = (v: string | readonly string[] | undefined): string[] =>
+  v === undefined ? [] : typeof v === "string" ? [v] : [...v];
+
 export interface RevisionOptions {
   message?: string;
   autogenerate?: boolean;
+  /** What to build on: head (default), base (a new independent branch), a revision, `label@head`. */
   head?: string;
   splice?: boolean;
+  /** Branch label(s) for the new revision (Alembic: `--branch-label`). */
+  branchLabel?: string | readonly string[];
   revId?: string;
   io?: CommandIO;
 }
@@ -241,6 +261,8 @@ export async function revision(
 ): Promise<{ path: string; revision: string }> {
   const io = options.io ?? consoleIO;
   const scripts = await ScriptDirectory.load(config.versionsDir);
+  const branchLabels = asList(options.branchLabel);
+  scripts.checkNewBranchLabels(branchLabels);
   const parent = parentFor(scripts.map, options.head ?? "head", options.splice ?? false);
   let body: Pick<Parameters<ScriptDirectory["writeRevision"]>[0], "upgrade" | "downgrade" | "imports"> = {};
   if (options.autogenerate) {
@@ -271,6 +293,7 @@ export async function revision(
   const written = scripts.writeRevision({
     message: options.message ?? "",
     downRevision: parent,
+    branchLabels,
     ...(options.revId ? { revision: options.revId } : {}),
     ...body,
   });
@@ -282,14 +305,17 @@ export async function revision(
 export async function merge(
   config: ResolvedConfig,
   revisions: readonly string[] = ["heads"],
-  options: { message?: string; revId?: string; io?: CommandIO } = {},
+  options: {
+    message?: string;
+    revId?: string;
+    branchLabel?: string | readonly string[];
+    io?: CommandIO;
+  } = {},
 ): Promise<{ path: string; revision: string }> {
   const io = options.io ?? consoleIO;
   const scripts = await ScriptDirectory.load(config.versionsDir);
   const parents = [
-    ...new Set(
-      revisions.flatMap((r) => (r === "heads" ? scripts.map.heads : [scripts.map.resolve(r).revision])),
-    ),
+    ...new Set(revisions.flatMap((r) => (r === "heads" ? scripts.map.heads : [scripts.map.revisionFor(r)]))),
   ];
   if (parents.length < 2) {
     throw new MigrateError(
@@ -300,6 +326,7 @@ export async function merge(
   const written = scripts.writeRevision({
     message: options.message ?? "merge heads",
     downRevision: parents,
+    branchLabels: asList(options.branchLabel),
     ...(options.revId ? { revision: options.revId } : {}),
   });
   io.out(`Generated ${written.path}`);

@@ -18,18 +18,66 @@ export class UnknownRevisionError extends MigrateError {
   }
 }
 
-/** One head was expected and there are several (Alembic: `MultipleHeads`). */
+/**
+ * One head was expected and there are several (Alembic: `MultipleHeads`); `branch` is the label
+ * when the heads are those of one labeled branch (`label@head`).
+ */
 export class MultipleHeadsError extends MigrateError {
   constructor(
     readonly heads: readonly string[],
     readonly argument: string,
+    readonly branch: string | null = null,
   ) {
     super(
-      `There are ${heads.length} head revisions (${heads.join(", ")}) for '${argument}'. ` +
-        "Name the revision to go to, use 'heads' to upgrade every branch, or join the branches with " +
-        '`athanor migrate merge -m "merge heads"`.',
+      branch === null
+        ? `There are ${heads.length} head revisions (${heads.join(", ")}) for '${argument}'. ` +
+            "Name the revision to go to, use 'heads' to upgrade every branch, or join the branches with " +
+            '`athanor migrate merge -m "merge heads"`.'
+        : `Branch '${branch}' has ${heads.length} head revisions (${heads.join(", ")}) for '${argument}'. ` +
+            `Name the revision to go to (${branch}@<revision>), use '${branch}@heads' to upgrade all of them, ` +
+            `or join them with \`athanor migrate merge ${heads.join(" ")} -m "merge ${branch}"\`.`,
       "ATH-MIGRATE-MULTIPLE-HEADS",
     );
+  }
+}
+
+/** `label@…` names a branch label no script declares. */
+export class UnknownBranchError extends MigrateError {
+  constructor(
+    readonly label: string,
+    readonly argument: string,
+    known: readonly string[],
+  ) {
+    super(
+      `No script has the branch label '${label}' (in '${argument}'). ` +
+        (known.length ? `Branch labels: ${known.join(", ")}. ` : "No script declares a branch label yet. ") +
+        `A script gets one with \`export const branchLabels = ["${label}"];\`, or ` +
+        `\`athanor migrate revision --branch-label ${label}\` writes it on a new revision.`,
+      "ATH-MIGRATE-UNKNOWN-BRANCH",
+    );
+  }
+}
+
+/** `label@<revision>` names a revision that is not on that branch. */
+export class NotOnBranchError extends MigrateError {
+  constructor(
+    readonly revision: string,
+    readonly label: string,
+    labeledRevision: string,
+  ) {
+    super(
+      `Revision ${revision} is not on branch '${label}' (revision ${labeledRevision} and the revisions built on it). ` +
+        `Name it without the label to go to it, or pick a revision of '${label}' (\`athanor migrate history\` ` +
+        `marks them with (${label})).`,
+      "ATH-MIGRATE-NOT-ON-BRANCH",
+    );
+  }
+}
+
+/** A branch label for a new revision is not usable: malformed, or already a label or revision id. */
+export class BranchLabelError extends MigrateError {
+  constructor(message: string) {
+    super(message, "ATH-MIGRATE-BRANCH-LABEL");
   }
 }
 

@@ -2,9 +2,24 @@
  * The graph of revisions (Alembic: `script/revision.py` RevisionMap): each revision names its
  * down revision(s); a revision with no children is a head, one with several children a branch
  * point, one with several down revisions a merge point. Targets (`head`, `heads`, `base`, `+N`,
- * `-N`, ids and unique id prefixes) resolve here to the steps that reach them.
+ * `-N`, ids and unique id prefixes, branch labels) resolve here to the steps that reach them;
+ * `label@…` targets are worked out in branch-targets.ts.
  */
-import { MultipleHeadsError, RevisionGraphError, UnknownRevisionError, MigrateError } from "../errors.js";
+import {
+  MultipleHeadsError,
+  RevisionGraphError,
+  UnknownBranchError,
+  UnknownRevisionError,
+  MigrateError,
+} from "../errors.js";
+import { BranchLabels } from "./branch-labels.js";
+import {
+  branchDowngradeSteps,
+  branchRevision,
+  branchStampHeads,
+  branchUpgradeSteps,
+  parseBranchTarget,
+} from "./branch-targets.js";
 
 export interface Revision {
   readonly revision: string;
@@ -13,6 +28,8 @@ export interface Revision {
   readonly createDate: string | null;
   /** The script's file, for messages. */
   readonly path: string | null;
+  /** Names for the branch starting at this revision (Alembic: `branch_labels`). */
+  readonly branchLabels?: readonly string[];
 }
 
 export interface Step {
@@ -26,6 +43,8 @@ export interface Step {
 export class RevisionMap {
   private readonly byId = new Map<string, Revision>();
   private readonly childrenOf = new Map<string, string[]>();
+  private readonly labels: BranchLabels;
+  private labelsById: Map<string, string[]> | null = null;
   /** Every revision, ancestors first (a stable topological order). */
   readonly ordered: readonly Revision[];
 
@@ -52,6 +71,7 @@ export class RevisionMap {
       }
     }
     this.ordered = this.topological([...this.byId.keys()]);
+    this.labels = new BranchLabels(this.ordered, (id) => this.byId.get(id));
   }
 
   get size(): number {
@@ -82,10 +102,37 @@ export class RevisionMap {
     return this.get(id).downRevisions.length > 1;
   }
 
-  /** A revision by id or unique prefix. */
+  /** Every branch label, sorted. */
+  get branchLabels(): string[] {
+    return this.labels.names;
+  }
+  /** The revision declaring branch label `label` (`argument`: the target, for the message). */
+  labeled(label: string, argument = label): Revision {
+    const id = this.labels.owner(label);
+    if (id === undefined) throw new UnknownBranchError(label, argument, this.labels.names);
+    return this.get(id);
+  }
+  /** The branches `id` is on: labels of it and of the revisions it builds on, sorted. */
+  labelsOf(id: string): readonly string[] {
+    if (!this.labelsById) {
+      this.labelsById = new Map();
+      for (const label of this.labels.names) {
+        for (const d of this.descendants([this.labels.owner(label)!])) {
+          const list = this.labelsById.get(d) ?? [];
+          list.push(label);
+          this.labelsById.set(d, list);
+        }
+      }
+    }
+    return this.labelsById.get(id) ?? [];
+  }
+
+  /** A revision by id, branch label or unique id prefix. */
   resolve(idOrPrefix: string): Revision {
     const exact = this.byId.get(idOrPrefix);
     if (exact) return exact;
+    const labeled = this.labels.owner(idOrPrefix);
+    if (labeled !== undefined) return this.get(labeled);
     const matches = [...this.byId.keys()].filter((k) => k.startsWith(idOrPrefix));
     if (matches.length === 1) return this.byId.get(matches[0]!)!;
     if (matches.length > 1) {
@@ -93,10 +140,22 @@ export class RevisionMap {
         `'${idOrPrefix}' is the start of several revisions (${matches.sort().join(", ")}); give more characters.`,
       );
     }
+    const labels = this.labels.names;
     throw new UnknownRevisionError(
       `Can't find revision '${idOrPrefix}' in the versions folder. Known heads: ${this.heads.join(", ") || "(none)"}; ` +
+        (labels.length ? `branch labels: ${labels.join(", ")}; ` : "") +
         "`athanor migrate history` lists every revision.",
     );
+  }
+
+  /**
+   * The one revision a target names: `head`, an id, prefix or label, `label@head` or
+   * `label@<revision>` (for `revision --head` and `merge`).
+   */
+  revisionFor(target: string): string {
+    const branch = parseBranchTarget(this, target);
+    if (branch) return branchRevision(this, branch, target);
+    return target === "head" ? this.oneHead(target) : this.resolve(target).revision;
   }
 
   /** The ids and everything they build on. */
@@ -159,7 +218,8 @@ export class RevisionMap {
     return [...rest, ...r.downRevisions.filter((d) => !kept.has(d))];
   }
 
-  private steps(start: readonly string[], revs: readonly Revision[], direction: "up" | "down"): Step[] {
+  /** The steps applying (or undoing) `revs` in order, from the heads `start`. */
+  steps(start: readonly string[], revs: readonly Revision[], direction: "up" | "down"): Step[] {
     let heads = [...start];
     return revs.map((r) => {
       const next = direction === "up" ? this.headsAfterUp(heads, r) : this.headsAfterDown(heads, r);
@@ -180,6 +240,8 @@ export class RevisionMap {
 
   /** What `upgrade target` applies, from the database's current heads. */
   upgradeSteps(current: readonly string[], target: string): Step[] {
+    const branch = parseBranchTarget(this, target);
+    if (branch) return branchUpgradeSteps(this, current, branch, target);
     const applied = this.ancestors(current);
     const rel = /^\+(\d+)$/.exec(target);
     let goal: string[];
@@ -199,13 +261,20 @@ export class RevisionMap {
       return this.steps(current, pending.slice(0, n), "up");
     } else if (target === "base") return [];
     else goal = [this.resolve(target).revision];
+    return this.stepsToward(current, goal);
+  }
+
+  /** The steps applying `goal` and whatever it builds on that isn't applied yet. */
+  stepsToward(current: readonly string[], goal: readonly string[]): Step[] {
+    const applied = this.ancestors(current);
     const todo = [...this.ancestors(goal)].filter((id) => !applied.has(id));
-    if (todo.length === 0 && goal.some((g) => !applied.has(g))) return [];
     return this.steps(current, this.topological(todo), "up");
   }
 
   /** What `downgrade target` undoes, from the database's current heads. */
   downgradeSteps(current: readonly string[], target: string): Step[] {
+    const branch = parseBranchTarget(this, target);
+    if (branch) return branchDowngradeSteps(this, current, branch, target);
     const applied = this.ancestors(current);
     const undoOrder = this.topological(applied).reverse();
     const rel = /^-(\d+)$/.exec(target);
@@ -222,13 +291,7 @@ export class RevisionMap {
     }
     if (target === "base") return this.steps(current, undoOrder, "down");
     const goal = this.resolve(target).revision;
-    if (!applied.has(goal)) {
-      throw new MigrateError(
-        `Can't downgrade to '${goal}': the database is not at or past it (current: ${current.join(", ") || "base"}). ` +
-          "Use upgrade to move forward.",
-        "ATH-MIGRATE-NOT-APPLIED",
-      );
-    }
+    this.checkApplied(current, [goal]);
     const keep = this.ancestors([goal]);
     return this.steps(
       current,
@@ -237,8 +300,30 @@ export class RevisionMap {
     );
   }
 
-  /** Heads for `stamp target` (the revisions it names, without applying anything). */
-  stampHeads(target: string): string[] {
+  /** Downgrading to `goal` needs the database at or past it. */
+  checkApplied(current: readonly string[], goal: readonly string[]): void {
+    const applied = this.ancestors(current);
+    for (const g of goal) {
+      if (applied.has(g)) continue;
+      throw new MigrateError(
+        `Can't downgrade to '${g}': the database is not at or past it (current: ${current.join(", ") || "base"}). ` +
+          "Use upgrade to move forward.",
+        "ATH-MIGRATE-NOT-APPLIED",
+      );
+    }
+  }
+
+  /**
+   * Heads for `stamp target` (the revisions it names, without applying anything). A plain
+   * target replaces every head; `label@…` changes only that branch's heads in `current`.
+   */
+  stampHeads(target: string, current: readonly string[] = []): string[] {
+    const branch = parseBranchTarget(this, target);
+    if (branch) {
+      // Heads the scripts don't know (a database ahead of them) are no part of the branch: kept.
+      const known = current.filter((h) => this.has(h));
+      return [...current.filter((h) => !this.has(h)), ...branchStampHeads(this, known, branch, target)];
+    }
     if (target === "base") return [];
     if (target === "heads") return this.heads;
     if (target === "head") return [this.oneHead(target)];

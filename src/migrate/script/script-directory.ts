@@ -1,15 +1,17 @@
 /**
  * The versions folder (Alembic: `script/base.py` ScriptDirectory): every `.ts`/`.js` file in it
  * is a migration script exporting `revision`, `downRevision`, `message`, `createDate`,
- * `upgrade(op)` and `downgrade(op)`. Scripts are imported as modules (TypeScript through tsx,
- * which the `athanor` command loads), and new ones are written from the template.
+ * `upgrade(op)` and `downgrade(op)`, and optionally `branchLabels`. Scripts are imported as
+ * modules (TypeScript through tsx, which the `athanor` command loads), and new ones are written
+ * from the template.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { MigrateError, RevisionGraphError } from "../errors.js";
+import { BranchLabelError, MigrateError, RevisionGraphError } from "../errors.js";
 import type { Operations } from "../operations/operations.js";
+import { labelProblem } from "./branch-labels.js";
 import { RevisionMap, type Revision } from "./revision-map.js";
 import { renderScript } from "./template.js";
 
@@ -17,6 +19,8 @@ import { renderScript } from "./template.js";
 export interface MigrationModule {
   revision: string;
   downRevision?: string | string[] | null;
+  /** Names of the branch starting here, for targets such as `label@head`. */
+  branchLabels?: string | string[] | null;
   message?: string;
   createDate?: string;
   upgrade(op: Operations): Promise<void> | void;
@@ -70,9 +74,22 @@ function toModule(file: string, mod: Partial<MigrationModule>): Script {
       `${where}: downRevision must be a revision id, a list of ids (a merge), or null.`,
     );
   }
+  const labels = mod.branchLabels;
+  if (
+    labels !== undefined &&
+    labels !== null &&
+    typeof labels !== "string" &&
+    !(Array.isArray(labels) && labels.every((x) => typeof x === "string"))
+  ) {
+    throw new RevisionGraphError(`${where}: branchLabels must be a label, a list of labels, or null.`);
+  }
   return {
     revision: mod.revision,
     downRevisions: d === undefined || d === null ? [] : typeof d === "string" ? [d] : [...d],
+    branchLabels:
+      labels === undefined || labels === null
+        ? []
+        : [...new Set(typeof labels === "string" ? [labels] : labels)],
     message: mod.message ?? "",
     createDate: mod.createDate ?? null,
     path: file,
@@ -130,11 +147,26 @@ export class ScriptDirectory {
     return this.map.ordered.map((r) => this.scripts.get(r.revision)!);
   }
 
+  /** Checks labels for a new revision: well-formed, not yet a label or a revision id. */
+  checkNewBranchLabels(labels: readonly string[]): void {
+    for (const label of labels) {
+      let reason = labelProblem(label);
+      if (!reason && this.map.branchLabels.includes(label)) {
+        const owner = this.map.labeled(label);
+        reason =
+          `is already the label of revision ${owner.revision} (${path.basename(owner.path ?? "?")}); ` +
+          `to add to that branch, use --head ${label}@head without --branch-label`;
+      } else if (!reason && this.map.has(label)) reason = "is the id of an existing revision";
+      if (reason) throw new BranchLabelError(`Branch label '${label}' ${reason}. Choose another label.`);
+    }
+  }
+
   /** Writes a new script file and returns its path. */
   writeRevision(input: {
     revision?: string;
     message: string;
     downRevision: string | readonly string[] | null;
+    branchLabels?: readonly string[];
     imports?: ReadonlyMap<string, ReadonlySet<string>>;
     upgrade?: readonly string[];
     downgrade?: readonly string[];
@@ -146,6 +178,18 @@ export class ScriptDirectory {
         `Revision id '${revision}' is already used by ${path.basename(this.scripts.get(revision)!.path)}.`,
       );
     }
+    if (this.map.branchLabels.includes(revision)) {
+      throw new RevisionGraphError(
+        `Revision id '${revision}' is already a branch label (of revision ${this.map.resolve(revision).revision}).`,
+      );
+    }
+    const labels = [...new Set(input.branchLabels ?? [])];
+    if (labels.includes(revision)) {
+      throw new BranchLabelError(
+        `Branch label '${revision}' would be the new revision's own id. Choose another label.`,
+      );
+    }
+    this.checkNewBranchLabels(labels);
     if (!/^[A-Za-z0-9_]+$/.test(revision)) {
       throw new MigrateError(
         `Revision id '${revision}' must be letters, digits and _ only.`,
@@ -156,6 +200,7 @@ export class ScriptDirectory {
     const text = renderScript({
       revision,
       downRevision: input.downRevision,
+      branchLabels: labels,
       message: input.message,
       createDate: (input.createDate ?? new Date()).toISOString(),
       imports: input.imports ?? new Map(),

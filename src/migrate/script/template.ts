@@ -1,11 +1,14 @@
 /**
  * The text of a migration script (Alembic: `script.py.mako`): a doc comment, the imports the
- * body needs, the revision identifiers and the `upgrade`/`downgrade` functions.
+ * body needs, the revision identifiers (with the branch labels, if any) and the
+ * `upgrade`/`downgrade` functions.
  */
 
 export interface ScriptTemplateInput {
   revision: string;
   downRevision: string | readonly string[] | null;
+  /** Written only when there are some. */
+  branchLabels?: readonly string[];
   message: string;
   createDate: string;
   /** Module → names imported from it (e.g. "athanor" → ["Column", "Integer"]). */
@@ -65,6 +68,9 @@ export function renderScript(input: ScriptTemplateInput): string {
     "",
     `export const revision = ${q(input.revision)};`,
     `export const downRevision: string | string[] | null = ${downRevisionLiteral(down)};`,
+    ...(input.branchLabels?.length
+      ? [`export const branchLabels: string[] = [${input.branchLabels.map(q).join(", ")}];`]
+      : []),
     `export const message = ${q(input.message)};`,
     `export const createDate = ${q(input.createDate)};`,
     "",
