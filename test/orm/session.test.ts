@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import {
   Boolean as Bool,
+  createEngine,
   DateTime,
   func,
   Integer,
@@ -436,6 +437,37 @@ ormSuite("session", Base.metadata, (ctx) => {
       expect(nodeInspect(a)).toBe("Author { name: 'printed', email: null }");
       expect(Object.keys(a)).toEqual([]);
       expect({ ...a }).toEqual({});
+    });
+  });
+
+  describe("close", () => {
+    test("after reads only, close() leaves the ROLLBACK to the pool; after a flush it is awaited", async () => {
+      if (ctx.target.dialect === "sqlite") return; // lone reads send no BEGIN there: nothing to roll back
+      const sent: string[] = [];
+      const engine = createEngine(ctx.target.url, {
+        isolationLevel: "REPEATABLE READ",
+        echo: true,
+        logger: { info: (m) => void (m.startsWith("ROLLBACK") && sent.push(m)) },
+      });
+      try {
+        const id = await newAuthor("reader");
+        const s1 = new Session({ bind: engine });
+        expect((await s1.get(Author, id))!.name).toBe("reader");
+        await s1.close();
+        expect(sent).toEqual(["ROLLBACK (only reads ran: sent by the pool's reset on return, not awaited)"]);
+        sent.length = 0;
+        const s2 = new Session({ bind: engine });
+        s2.add(new Author({ name: "never" }));
+        await s2.flush();
+        await s2.close();
+        expect(sent).toEqual(["ROLLBACK"]);
+        await using check = S();
+        expect(
+          Number(await check.scalar(select(func.count(Author.id)).where(Author.c.name.eq("never")))),
+        ).toBe(0);
+      } finally {
+        await engine.dispose();
+      }
     });
   });
 });

@@ -339,7 +339,7 @@ export class Session implements StateOwner {
   /** Rolls back and releases the connection, and removes every object (they become detached). Reusable afterwards. */
   async close(): Promise<void> {
     try {
-      await this._tx.rollbackConnection();
+      await this._tx.rollbackConnection(true);
     } finally {
       objects.expungeAll(this);
       this._tx.reset();

@@ -128,11 +128,16 @@ export class SessionTransaction {
     }
   }
 
-  /** Rolls back the database transaction (if any) and returns the connection to the pool. */
-  async rollbackConnection(): Promise<void> {
+  /**
+   * Rolls back the database transaction (if any) and returns the connection to the pool. With
+   * `closing` the Connection's close does the ROLLBACK, so one that only read is left to the
+   * pool's reset on return (engine/connection-transactions.ts) instead of being awaited here.
+   */
+  async rollbackConnection(closing = false): Promise<void> {
     const c = this.conn;
     if (c === null) return;
     this.conn = null;
+    if (closing) return c.close();
     try {
       await c.rollback();
     } finally {
