@@ -30,7 +30,8 @@ type AnyListener = (...args: any[]) => unknown;
 
 /** Listeners by event name. @internal */
 export class EventHub<Name extends string> {
-  private readonly listeners = new Map<Name, AnyListener[]>();
+  /** Made at the first listener: most hubs (one per Session) never get one. */
+  private listeners: Map<Name, AnyListener[]> | null = null;
   constructor(
     private readonly known: readonly Name[],
     private readonly what: string,
@@ -44,23 +45,24 @@ export class EventHub<Name extends string> {
     }
     if (typeof fn !== "function")
       throw new ArgumentError(`listen(…, '${name}', fn): fn must be a function.`, "ATH-ORM-EVENT");
-    const list = this.listeners.get(name);
+    const listeners = (this.listeners ??= new Map());
+    const list = listeners.get(name);
     if (list) list.push(fn);
-    else this.listeners.set(name, [fn]);
+    else listeners.set(name, [fn]);
   }
   remove(name: Name, fn: AnyListener): void {
-    const list = this.listeners.get(name);
+    const list = this.listeners?.get(name);
     const i = list ? list.indexOf(fn) : -1;
     if (i < 0) throw new ArgumentError(`No such listener for '${name}' to remove.`, "ATH-ORM-EVENT");
     list!.splice(i, 1);
   }
   has(name: Name): boolean {
-    const list = this.listeners.get(name);
+    const list = this.listeners?.get(name);
     return list !== undefined && list.length > 0;
   }
   /** Calls the listeners in order, awaiting each. */
   async fire(name: Name, ...args: unknown[]): Promise<void> {
-    const list = this.listeners.get(name);
+    const list = this.listeners?.get(name);
     if (!list) return;
     for (const fn of [...list]) await fn(...args);
   }

@@ -154,14 +154,16 @@ function detach(session: Session, s: InstanceState): void {
 }
 
 export function expungeAll(session: Session): void {
+  // Size checks first: a Session is often closed empty or nearly so, and clearing or iterating
+  // an empty Set still allocates.
   session.identityMap.forEachState(release);
-  for (const s of session._new) release(s);
-  for (const s of session._deleted) release(s);
-  for (const s of session._tx.deleted) release(s);
+  if (session._new.size > 0) for (const s of session._new) release(s);
+  if (session._deleted.size > 0) for (const s of session._deleted) release(s);
+  if (session._tx.deleted.size > 0) for (const s of session._tx.deleted) release(s);
   session.identityMap.clear();
   session._new.clear();
-  session._dirty.clear();
-  session._deleted.clear();
+  if (session._dirty.size > 0) session._dirty.clear();
+  if (session._deleted.size > 0) session._deleted.clear();
 }
 
 /** The column and relationship indexes of attribute names (null: all of them). */

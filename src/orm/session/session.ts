@@ -266,10 +266,14 @@ export class Session implements StateOwner {
     return ((await this.execute(stmt, params)) as Result<any, ScalarOfStatement<S>>).scalar();
   }
   /** The transaction's Connection (checked out on first use). */
-  async connection(): Promise<Connection> {
-    this.checkUsable();
+  connection(): Promise<Connection> {
+    try {
+      this.checkUsable();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this._tx.active = true;
-    return this._tx.connection(() => this.bind.connect());
+    return this._tx.connection(this.bind);
   }
 
   // ---- flush and transactions ----
@@ -289,7 +293,7 @@ export class Session implements StateOwner {
       const plan = planFlush(this);
       if (plan === null) return;
       this._tx.active = true;
-      const conn = await this._tx.connection(() => this.bind.connect());
+      const conn = await this._tx.connection(this.bind);
       try {
         await executeFlush(
           { session: this, conn, dialect: conn.dialect, pageSize: this.insertPageSize },

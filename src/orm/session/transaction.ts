@@ -11,6 +11,7 @@
  *   key, no foreign key copied from a parent whose INSERT was rolled back), and keep their
  *   relationships and history, so they can be fixed, added again and flushed.
  */
+import type { Engine } from "../../engine/engine.js";
 import type { Connection } from "../../engine/connection.js";
 import type { IdentityKey } from "../mapping/mapper.js";
 import { clearParentFlags } from "../relationships/parent-flags.js";
@@ -96,20 +97,16 @@ export class SessionTransaction {
   }
 
   /** The transaction's connection, checked out of the engine on first use. */
-  async connection(connect: () => Promise<Connection>): Promise<Connection> {
-    if (this.conn !== null) return this.conn;
-    this.connecting ??= connect().then(
-      (c) => {
-        this.conn = c;
-        this.connecting = null;
-        return c;
-      },
-      (err: unknown) => {
-        this.connecting = null;
-        throw err;
-      },
-    );
-    return this.connecting;
+  connection(engine: Engine): Promise<Connection> {
+    if (this.conn !== null) return Promise.resolve(this.conn);
+    return (this.connecting ??= this.checkout(engine));
+  }
+  private async checkout(engine: Engine): Promise<Connection> {
+    try {
+      return (this.conn = await engine.connect());
+    } finally {
+      this.connecting = null;
+    }
   }
 
   /** Commits the database transaction and returns the connection to the pool. */
@@ -205,8 +202,8 @@ export class SessionTransaction {
   reset(): void {
     this.forgetPending();
     if (this.inserted.length > 0) this.inserted = [];
-    this.deleted.clear();
-    this.keySwitches.clear();
+    if (this.deleted.size > 0) this.deleted.clear();
+    if (this.keySwitches.size > 0) this.keySwitches.clear();
     this.failure = NO_FAILURE;
     this.active = false;
   }
