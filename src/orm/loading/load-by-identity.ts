@@ -5,12 +5,13 @@
  * only binds the key; default eager strategies of relationships apply as in any query.
  */
 import type { Connection } from "../../engine/connection.js";
+import type { Result } from "../../engine/result.js";
 import type { ExecutableOption, ForUpdateOptions } from "../../sql/select.js";
 import { select, type Select } from "../../sql/select.js";
 import type { Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 import { cachedStatement, pkCriterion } from "../session/persistence-common.js";
-import { ORM_PLUGIN } from "./compile-state.js";
+import { ORM_PLUGIN, type CompiledOrmSelect } from "./compile-state.js";
 import { instanceFor, loadEntity, type LoadingSession } from "./instances.js";
 import { LoadRun, loadRows } from "./loading.js";
 import { OnlyLoadOption, undefer } from "./options.js";
@@ -52,16 +53,26 @@ function pkParams(pkValues: readonly unknown[]): Record<string, unknown> {
   return params;
 }
 
-/** Runs an identity statement; the instance, or null when there is no such row. */
+/** Runs an identity statement (compiled by the ORM plugin); the instance, or null when there is no such row. */
 async function loadOne(
   session: LoadingSession,
   conn: Connection,
-  stmt: Select<any, any>,
+  compiled: CompiledOrmSelect,
   pkValues: readonly unknown[],
   populateExisting: boolean,
 ): Promise<object | null> {
-  const compiled = ORM_PLUGIN.compile(stmt);
   const result = await conn.execute(compiled.statement, pkParams(pkValues));
+  return instanceOfResult(session, conn, compiled, result, populateExisting);
+}
+
+/** The instance an identity statement's result holds (a promise when relationships load after it). */
+function instanceOfResult(
+  session: LoadingSession,
+  conn: Connection,
+  compiled: CompiledOrmSelect,
+  result: Result<any, any>,
+  populateExisting: boolean,
+): object | null | Promise<object | null> {
   const plan = compiled.plan;
   const item = plan.items[0]!;
   if (plan.simple && item.kind === "entity") {
@@ -73,20 +84,46 @@ async function loadOne(
     if (e.indexes === null) return instanceFor(session, e.mapper, idmap, row, populateExisting);
     return loadEntity(session, e, idmap, row, populateExisting, { populated: false })?.obj ?? null;
   }
-  const rows = await loadRows(new LoadRun(session, conn, compiled, populateExisting), result.tuples().all());
-  return (rows[0]?.[0] as object | null | undefined) ?? null;
+  return loadRows(new LoadRun(session, conn, compiled, populateExisting), result.tuples().all()).then(
+    (rows) => (rows[0]?.[0] as object | null | undefined) ?? null,
+  );
 }
 
-/** The instance for primary key values, loaded or refreshed from the database; null when the row is gone. */
+/**
+ * The instance for primary key values, loaded or refreshed from the database; null when the row
+ * is gone. `conn` may be a checkout still under way (a Session's first statement): the one
+ * async step awaits it and the statement, as each async layer costs a promise and a turn of the
+ * microtask queue, a good part of a lookup's overhead.
+ */
 export async function loadByIdentity(
   session: LoadingSession,
-  conn: Connection,
+  conn: Connection | Promise<Connection>,
   mapper: Mapper,
   pkValues: readonly unknown[],
   options?: LoadByIdentityOptions,
 ): Promise<object | null> {
-  const stmt = identityStatement(mapper, options?.forUpdate, "get", NO_OPTIONS);
-  return loadOne(session, conn, stmt, pkValues, options?.populateExisting ?? false);
+  const c = isConnection(conn) ? conn : await conn;
+  let compiled: CompiledOrmSelect;
+  let populateExisting = false;
+  if (options === undefined) compiled = getStatement(mapper);
+  else {
+    compiled = ORM_PLUGIN.compile(identityStatement(mapper, options.forUpdate, "get", NO_OPTIONS));
+    populateExisting = options.populateExisting ?? false;
+  }
+  const result = await c.execute(compiled.statement, pkParams(pkValues));
+  return instanceOfResult(session, c, compiled, result, populateExisting);
+}
+
+/** A connection, not a checkout under way. */
+function isConnection(c: Connection | Promise<Connection>): c is Connection {
+  return typeof (c as Partial<Promise<Connection>>).then !== "function";
+}
+
+/** The plain `get()` statement, compiled, kept on the mapper once built. */
+function getStatement(mapper: Mapper): CompiledOrmSelect {
+  return (mapper._getStatement ??= ORM_PLUGIN.compile(
+    identityStatement(mapper, undefined, "get", NO_OPTIONS),
+  )) as CompiledOrmSelect;
 }
 
 /**
@@ -119,5 +156,5 @@ export async function refreshState(
   const stmt = identityStatement(mapper, forUpdate, key, options);
   const pk = mapper.pkProps.map((p) => state.values[p.index]);
   const session = state.session as unknown as LoadingSession;
-  return (await loadOne(session, conn, stmt, pk, true)) !== null;
+  return (await loadOne(session, conn, ORM_PLUGIN.compile(stmt), pk, true)) !== null;
 }

@@ -56,6 +56,8 @@ export class Mapper<T extends object = any> {
   readonly events = new MapperEvents();
   /** Statements built for this mapper, by purpose and shape. @internal */
   readonly _statements = new Map<string, unknown>();
+  /** The compiled statement of a plain `Session.get()`, read on every lookup (loading/load-by-identity.ts). @internal */
+  _getStatement: unknown = null;
   /**
    * Participants in this mapper's flushes beyond its own rows (relationships add theirs: foreign
    * key syncing, cascades, ordering between mappers). @internal

@@ -3,24 +3,37 @@
  * One Map per mapper, keyed by the normalised primary key (`Mapper.identityKey`), so a lookup is
  * a single Map read. References are strong: a Session is meant to be short-lived (one request,
  * one unit of work); `expunge`/`close` release objects.
+ *
+ * The first mapper's Map sits in a field of its own, and the Map of the others is made when a
+ * second mapper comes: a Session made for one lookup, or work on one class, allocates one Map.
  */
 import type { IdentityKey, Mapper } from "../mapping/mapper.js";
 import type { InstanceState } from "../state/instance-state.js";
 
 export class IdentityMap {
-  private readonly byMapper = new Map<Mapper, Map<IdentityKey, InstanceState>>();
+  private firstMapper: Mapper | null = null;
+  private firstMap: Map<IdentityKey, InstanceState> | null = null;
+  /** The maps of the mappers after the first. */
+  private others: Map<Mapper, Map<IdentityKey, InstanceState>> | null = null;
 
   /** The state stored for a mapper and key. */
   get(mapper: Mapper, key: IdentityKey): InstanceState | undefined {
-    return this.byMapper.get(mapper)?.get(key);
+    if (mapper === this.firstMapper) return this.firstMap!.get(key);
+    return this.others?.get(mapper)?.get(key);
   }
 
   /** The map of one mapper, created on demand (loading uses it directly). */
   forMapper(mapper: Mapper): Map<IdentityKey, InstanceState> {
-    let m = this.byMapper.get(mapper);
+    if (mapper === this.firstMapper) return this.firstMap!;
+    if (this.firstMapper === null) {
+      this.firstMapper = mapper;
+      return (this.firstMap = new Map());
+    }
+    const others = (this.others ??= new Map());
+    let m = others.get(mapper);
     if (m === undefined) {
       m = new Map();
-      this.byMapper.set(mapper, m);
+      others.set(mapper, m);
     }
     return m;
   }
@@ -33,35 +46,47 @@ export class IdentityMap {
   /** Removes a state if it is the one stored under its key. */
   remove(state: InstanceState, key: IdentityKey | null = state.key): void {
     if (key === null) return;
-    const m = this.byMapper.get(state.mapper);
+    const m = this.mapOf(state.mapper);
     if (m !== undefined && m.get(key) === state) m.delete(key);
   }
 
   /** The mappers that have (or had) objects here. */
   mappers(): IterableIterator<Mapper> {
-    return this.byMapper.keys();
+    if (this.firstMapper === null) return [][Symbol.iterator]();
+    const out = [this.firstMapper];
+    if (this.others !== null) for (const m of this.others.keys()) out.push(m);
+    return out[Symbol.iterator]();
   }
 
   /** Every stored state (a copy: the map may change while the caller works through it). */
   states(): InstanceState[] {
     const out: InstanceState[] = [];
-    for (const m of this.byMapper.values()) for (const s of m.values()) out.push(s);
+    this.forEachState((s) => out.push(s));
     return out;
   }
 
   /** Calls `fn` with every stored state; `fn` must not add or remove states. */
   forEachState(fn: (s: InstanceState) => void): void {
-    for (const m of this.byMapper.values()) for (const s of m.values()) fn(s);
+    if (this.firstMap === null) return;
+    for (const s of this.firstMap.values()) fn(s);
+    if (this.others !== null) for (const m of this.others.values()) for (const s of m.values()) fn(s);
   }
 
   /** Number of objects held. */
   get size(): number {
-    let n = 0;
-    for (const m of this.byMapper.values()) n += m.size;
+    if (this.firstMap === null) return 0;
+    let n = this.firstMap.size;
+    if (this.others !== null) for (const m of this.others.values()) n += m.size;
     return n;
   }
 
   clear(): void {
-    if (this.byMapper.size > 0) this.byMapper.clear();
+    this.firstMapper = null;
+    this.firstMap = null;
+    this.others = null;
+  }
+
+  private mapOf(mapper: Mapper): Map<IdentityKey, InstanceState> | undefined {
+    return mapper === this.firstMapper ? this.firstMap! : this.others?.get(mapper);
   }
 }

@@ -145,9 +145,9 @@ function release(s: InstanceState): void {
 
 function detach(session: Session, s: InstanceState): void {
   session._new.delete(s);
-  session._dirty.delete(s);
-  session._deleted.delete(s);
-  session._tx.deleted.delete(s);
+  session._dirtySet?.delete(s);
+  session._deletedSet?.delete(s);
+  session._tx._deleted?.delete(s);
   session.identityMap.remove(s);
   s.session = null;
   s.deleted = false;
@@ -158,12 +158,15 @@ export function expungeAll(session: Session): void {
   // an empty Set still allocates.
   session.identityMap.forEachState(release);
   if (session._new.size > 0) for (const s of session._new) release(s);
-  if (session._deleted.size > 0) for (const s of session._deleted) release(s);
-  if (session._tx.deleted.size > 0) for (const s of session._tx.deleted) release(s);
+  const deleted = session._deletedSet;
+  if (deleted !== null && deleted.size > 0) for (const s of deleted) release(s);
+  const txDeleted = session._tx._deleted;
+  if (txDeleted !== null && txDeleted.size > 0) for (const s of txDeleted) release(s);
   session.identityMap.clear();
   session._new.clear();
-  if (session._dirty.size > 0) session._dirty.clear();
-  if (session._deleted.size > 0) session._deleted.clear();
+  const dirty = session._dirtySet;
+  if (dirty !== null && dirty.size > 0) dirty.clear();
+  if (deleted !== null && deleted.size > 0) deleted.clear();
 }
 
 /** The column and relationship indexes of attribute names (null: all of them). */

@@ -22,6 +22,7 @@ import { isOrmSelect } from "../loading/compile-state.js";
 import { loadByIdentity, type LoadByIdentityOptions } from "../loading/load-by-identity.js";
 import { executeOrmSelect, hasUnloadedDefaults } from "../loading/loading.js";
 import type { OrmResult } from "../loading/result.js";
+import type { Mapper } from "../mapping/mapper.js";
 import { requireMapper } from "../mapping/registry.js";
 import { stateOf, type InstanceState, type StateOwner } from "../state/instance-state.js";
 import { executeBulk, isBulkDml, type BulkOptions } from "./bulk.js";
@@ -61,8 +62,11 @@ type Instance<C> = C extends abstract new (...args: any) => infer T ? T : never;
 export class Session implements StateOwner {
   /** Listeners for every Session's events (SQLAlchemy: `event.listen(Session, …)`). */
   static readonly events = new SessionEvents();
-  /** Listeners for this Session's events. */
-  readonly events = new SessionEvents();
+  /** Listeners for this Session's events (made on first use: most Sessions get none). */
+  get events(): SessionEvents {
+    return (this._events ??= new SessionEvents());
+  }
+  private _events: SessionEvents | null = null;
   readonly bind: Engine;
   autoflush: boolean;
   expireOnCommit: boolean;
@@ -71,10 +75,17 @@ export class Session implements StateOwner {
   readonly identityMap = new IdentityMap();
   /** @internal pending objects, in the order they were added */
   readonly _new = new StateSet();
-  /** @internal persistent objects whose attributes changed */
-  readonly _dirty = new Set<InstanceState>();
+  /** @internal persistent objects whose attributes changed (made on first use, as `_deleted`) */
+  get _dirty(): Set<InstanceState> {
+    return (this._dirtySet ??= new Set());
+  }
   /** @internal persistent objects marked for deletion */
-  readonly _deleted = new Set<InstanceState>();
+  get _deleted(): Set<InstanceState> {
+    return (this._deletedSet ??= new Set());
+  }
+  /** @internal the two sets if made, for checks that must not make them (a Session that only reads never needs them) */
+  _dirtySet: Set<InstanceState> | null = null;
+  _deletedSet: Set<InstanceState> | null = null;
   /** @internal */
   readonly _tx = new SessionTransaction();
   /** @internal the sessionmaker's listeners */
@@ -176,30 +187,38 @@ export class Session implements StateOwner {
    * The object with this primary key: from the identity map without SQL when it is loaded,
    * else from the database; null when there is no such row. Composite keys: `[a, b]` or `{ a, b }`.
    */
-  async get<C extends abstract new (...args: any) => object>(
+  get<C extends abstract new (...args: any) => object>(
     cls: C,
     ident: unknown,
     options?: LoadByIdentityOptions,
   ): Promise<Instance<C> | null> {
-    this.checkUsable();
-    const mapper = requireMapper(cls);
-    // One value for a one-column key needs no checks beyond null (primaryKeyFrom's common case).
-    const pk =
-      ident !== null && ident !== undefined && typeof ident !== "object" && mapper.pkProps.length === 1
-        ? [ident]
-        : mapper.primaryKeyFrom(ident);
-    this._tx.active = true;
-    const existing = this.identityMap.get(mapper, mapper.identityKeyOfPk(pk));
-    if (existing !== undefined && !options?.populateExisting && !options?.forUpdate) {
-      // Columns left out by a query (deferred) don't count; expired ones do (a reason is set).
-      if (existing.unloadedReason === null || !hasUnloadedDefaults(existing))
-        return existing.obj as Instance<C>;
+    // Not async: a lookup runs one async step (the load, which also waits for the checkout of
+    // a Session's first connection), and one found in the identity map none.
+    try {
+      this.checkUsable();
+      const mapper = requireMapper(cls);
+      // One value for a one-column key needs no checks beyond null (primaryKeyFrom's common case).
+      const pk =
+        ident !== null && ident !== undefined && typeof ident !== "object" && mapper.pkProps.length === 1
+          ? [ident]
+          : mapper.primaryKeyFrom(ident);
+      this._tx.active = true;
+      const existing = this.identityMap.get(mapper, mapper.identityKeyOfPk(pk));
+      if (existing !== undefined && !options?.populateExisting && !options?.forUpdate) {
+        // Columns left out by a query (deferred) don't count; expired ones do (a reason is set).
+        if (existing.unloadedReason === null || !hasUnloadedDefaults(existing))
+          return Promise.resolve(existing.obj as Instance<C>);
+      }
+      const loaded = this.needsAutoflush()
+        ? this.flush().then(() => this.loadByKey(mapper, pk, options))
+        : this.loadByKey(mapper, pk, options);
+      return loaded as Promise<Instance<C> | null>;
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const flushed = this.autoflushIfEnabled();
-    if (flushed !== undefined) await flushed;
-    const conn = this._tx.conn ?? (await this.connection());
-    const obj = await loadByIdentity(this, conn, mapper, pk, options);
-    return obj as Instance<C> | null;
+  }
+  private loadByKey(mapper: Mapper, pk: readonly unknown[], options?: LoadByIdentityOptions) {
+    return loadByIdentity(this, this._tx.conn ?? this._tx.connection(this.bind), mapper, pk, options);
   }
 
   /**
@@ -341,13 +360,13 @@ export class Session implements StateOwner {
   }
 
   /** Rolls back and releases the connection, and removes every object (they become detached). Reusable afterwards. */
-  async close(): Promise<void> {
-    try {
-      await this._tx.rollbackConnection(true);
-    } finally {
-      objects.expungeAll(this);
-      this._tx.reset();
-    }
+  close(): Promise<void> {
+    // As SQLAlchemy's close: objects are expunged first, then the connection is given back. Not
+    // async, so that closing a Session costs no promise of its own beyond the connection's close.
+    objects.expungeAll(this);
+    const closing = this._tx.releaseConnection();
+    this._tx.reset();
+    return closing;
   }
 
   /** `await using session = SessionLocal()`: closes at scope end. */
@@ -397,15 +416,23 @@ export class Session implements StateOwner {
 
   /** Nothing to flush: no new, deleted or changed objects (SQLAlchemy then skips the flush and its events). */
   private isClean(): boolean {
-    if (this._new.size > 0 || this._deleted.size > 0) return false;
-    for (const s of this._dirty) if (s.modified || s.relModified) return false;
+    if (this._new.size > 0) return false;
+    const deleted = this._deletedSet;
+    if (deleted !== null && deleted.size > 0) return false;
+    const dirty = this._dirtySet;
+    if (dirty !== null && dirty.size > 0)
+      for (const s of dirty) if (s.modified || s.relModified) return false;
     return true;
+  }
+
+  /** Whether a statement run now must be preceded by a flush (autoflush). */
+  private needsAutoflush(): boolean {
+    return this.autoflush && !this.flushing && !this.isClean();
   }
 
   /** Flushes when autoflush is on and there is something to flush (undefined: nothing to wait for). */
   private autoflushIfEnabled(): Promise<void> | undefined {
-    if (this.autoflush && !this.flushing && !this.isClean()) return this.flush();
-    return undefined;
+    return this.needsAutoflush() ? this.flush() : undefined;
   }
 
   private checkUsable(): void {
@@ -413,9 +440,10 @@ export class Session implements StateOwner {
   }
 
   private async fire(name: SessionEventName): Promise<void> {
-    await Session.events.fire(name, this);
-    if (this._makerEvents) await this._makerEvents.fire(name, this);
-    await this.events.fire(name, this);
+    // Hubs without listeners for the event are skipped: each call of an async fire costs a promise.
+    if (Session.events.has(name)) await Session.events.fire(name, this);
+    if (this._makerEvents?.has(name)) await this._makerEvents.fire(name, this);
+    if (this._events?.has(name)) await this._events.fire(name, this);
   }
 
   /** @internal The state of an object of this Session, or a clear error. */

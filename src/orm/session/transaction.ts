@@ -20,6 +20,13 @@ import type { IdentityMap } from "./identity-map.js";
 import type { StateSet } from "./state-set.js";
 
 const NO_FAILURE: unique symbol = Symbol("no failure");
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** An object's identity key and key values before an UPDATE changed its primary key. */
+interface KeyBefore {
+  key: IdentityKey;
+  pk: unknown[];
+}
 
 /** The Session internals a transaction restores. @internal */
 export interface TransactionalSession {
@@ -43,10 +50,20 @@ export class SessionTransaction {
    * persistent). Those expunged since are skipped on rollback: their Session is no longer this one.
    */
   inserted: InstanceState[] = [];
-  /** Objects whose DELETE was flushed in this transaction. */
-  readonly deleted = new Set<InstanceState>();
-  /** Objects whose primary key an UPDATE changed: their key and key values before. */
-  readonly keySwitches = new Map<InstanceState, { key: IdentityKey; pk: unknown[] }>();
+  /**
+   * Objects whose DELETE was flushed in this transaction; made on first use (most transactions
+   * delete nothing, and a Session's transaction is made with each Session).
+   */
+  get deleted(): Set<InstanceState> {
+    return (this._deleted ??= new Set());
+  }
+  /** `deleted` if made, for the size checks that must not make it. */
+  _deleted: Set<InstanceState> | null = null;
+  /** Objects whose primary key an UPDATE changed: their key and key values before (made on first use). */
+  get keySwitches(): Map<InstanceState, KeyBefore> {
+    return (this._keySwitches ??= new Map());
+  }
+  private _keySwitches: Map<InstanceState, KeyBefore> | null = null;
   /**
    * New objects of the running flush and their values before it, side by side (a flush
    * remembers each object once; arrays cost less than a Map entry per object). A value is a
@@ -96,17 +113,31 @@ export class SessionTransaction {
     return this.failure !== NO_FAILURE;
   }
 
-  /** The transaction's connection, checked out of the engine on first use. */
+  /**
+   * The transaction's connection, checked out of the engine on first use. The engine's own
+   * promise is handed out (callers wait for it alone, not for a wrapper that waits for it); the
+   * reaction registered first stores the connection before any caller resumes.
+   */
   connection(engine: Engine): Promise<Connection> {
     if (this.conn !== null) return Promise.resolve(this.conn);
-    return (this.connecting ??= this.checkout(engine));
-  }
-  private async checkout(engine: Engine): Promise<Connection> {
+    if (this.connecting !== null) return this.connecting;
+    let connecting: Promise<Connection>;
     try {
-      return (this.conn = await engine.connect());
-    } finally {
-      this.connecting = null;
+      connecting = engine.connect();
+    } catch (err) {
+      return Promise.reject(err);
     }
+    this.connecting = connecting;
+    connecting.then(
+      (c) => {
+        this.conn = c;
+        this.connecting = null;
+      },
+      () => {
+        this.connecting = null;
+      },
+    );
+    return connecting;
   }
 
   /** Commits the database transaction and returns the connection to the pool. */
@@ -126,15 +157,26 @@ export class SessionTransaction {
   }
 
   /**
-   * Rolls back the database transaction (if any) and returns the connection to the pool. With
-   * `closing` the Connection's close does the ROLLBACK, so one that only read is left to the
-   * pool's reset on return (engine/connection-transactions.ts) instead of being awaited here.
+   * Returns the connection to the pool (Session.close): the Connection's close does the
+   * ROLLBACK, so one that only read is left to the pool's reset on return
+   * (engine/connection-transactions.ts) instead of being awaited here.
    */
-  async rollbackConnection(closing = false): Promise<void> {
+  releaseConnection(): Promise<void> {
+    const c = this.conn;
+    if (c === null) return RESOLVED;
+    this.conn = null;
+    try {
+      return c.close();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Rolls back the database transaction (if any) and returns the connection to the pool. */
+  async rollbackConnection(): Promise<void> {
     const c = this.conn;
     if (c === null) return;
     this.conn = null;
-    if (closing) return c.close();
     try {
       await c.rollback();
     } finally {
@@ -144,9 +186,11 @@ export class SessionTransaction {
 
   /** After COMMIT: deleted objects are detached; the bookkeeping starts over. */
   afterCommit(): void {
-    for (const s of this.deleted) {
-      s.session = null;
-      s.deleted = false;
+    if (this._deleted !== null) {
+      for (const s of this._deleted) {
+        s.session = null;
+        s.deleted = false;
+      }
     }
     this.reset();
   }
@@ -177,14 +221,14 @@ export class SessionTransaction {
       }
     }
     this.forgetPending();
-    for (const [s, before] of this.keySwitches) {
+    for (const [s, before] of this._keySwitches ?? []) {
       if (expunged.has(s)) continue;
       map.remove(s);
       s.key = before.key;
       s.mapper.pkProps.forEach((p, j) => (s.values[p.index] = before.pk[j]));
       map.add(s);
     }
-    for (const s of [...this.deleted, ...session._deleted]) {
+    for (const s of [...(this._deleted ?? []), ...session._deleted]) {
       s.deleted = false;
       s.session = session as unknown as InstanceState["session"];
       map.add(s);
@@ -202,8 +246,8 @@ export class SessionTransaction {
   reset(): void {
     this.forgetPending();
     if (this.inserted.length > 0) this.inserted = [];
-    if (this.deleted.size > 0) this.deleted.clear();
-    if (this.keySwitches.size > 0) this.keySwitches.clear();
+    if (this._deleted !== null && this._deleted.size > 0) this._deleted.clear();
+    if (this._keySwitches !== null && this._keySwitches.size > 0) this._keySwitches.clear();
     this.failure = NO_FAILURE;
     this.active = false;
   }
