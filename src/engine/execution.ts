@@ -155,8 +155,16 @@ export function keysFromDriverColumns(columns: readonly string[]): string[] {
 // ---- row objects ----
 
 export type RowFactory = (values: readonly unknown[]) => any;
+/** Builds the row objects of `rows[from…]` into a new array. */
+export type RowsFactory = (rows: readonly (readonly unknown[])[], from: number) => any[];
 
-const factories = new Map<string, RowFactory>();
+/** The generated constructors of one row shape: one row, and every row from a position. */
+export interface RowShape {
+  readonly one: RowFactory;
+  readonly all: RowsFactory;
+}
+
+const factories = new Map<string, RowShape>();
 const FACTORY_CACHE_SIZE = 1000;
 
 /**
@@ -165,39 +173,78 @@ const FACTORY_CACHE_SIZE = 1000;
  * generation is not allowed.
  */
 export function rowFactory(keys: readonly string[], indexes?: readonly number[]): RowFactory {
+  return rowShape(keys, indexes).one;
+}
+
+/**
+ * The row constructors for `keys` (taken from positions `indexes`, by default 0, 1, …). The
+ * bulk one has its own loop per shape, so the object literal is built inline rather than through
+ * a call site shared by every shape in the program.
+ */
+export function rowShape(keys: readonly string[], indexes?: readonly number[]): RowShape {
   if (indexes === undefined) {
     // The common case, once per execution: keyed on the (cached, shared) keys array itself.
     let f = byKeys.get(keys);
     if (f === undefined) {
-      f = buildFactory(
-        keys,
-        keys.map((_, i) => i),
-      );
+      f = buildShape(keys, identityIndexes(keys.length));
       byKeys.set(keys, f);
     }
     return f;
   }
-  return buildFactory(keys, indexes);
+  return buildShape(keys, indexes);
 }
 
-const byKeys = new WeakMap<readonly string[], RowFactory>();
+const byKeys = new WeakMap<readonly string[], RowShape>();
 
-function buildFactory(keys: readonly string[], idx: readonly number[]): RowFactory {
+/** [0, 1, …, n - 1], shared per length (small lengths) so that per-execution callers allocate nothing. */
+export function identityIndexes(n: number): readonly number[] {
+  let idx = identityByLength[n];
+  if (idx === undefined) {
+    idx = Array.from({ length: n }, (_, i) => i);
+    if (n < 256) identityByLength[n] = idx;
+  }
+  return idx;
+}
+const identityByLength: (readonly number[])[] = [];
+
+function buildShape(keys: readonly string[], idx: readonly number[]): RowShape {
   const sig = keys.join("\u0000") + "\u0001" + idx.join(",");
   let f = factories.get(sig);
   if (f) return f;
   try {
-    const body = keys
-      .map(
-        (k, i) => (k === "__proto__" ? `[${JSON.stringify(k)}]` : JSON.stringify(k)) + ": v[" + idx[i] + "]",
-      )
-      .join(", ");
-    f = new Function("v", `return { ${body} };`) as RowFactory;
+    const literal =
+      "{ " +
+      keys
+        .map(
+          (k, i) =>
+            (k === "__proto__" ? `[${JSON.stringify(k)}]` : JSON.stringify(k)) + ": v[" + idx[i] + "]",
+        )
+        .join(", ") +
+      " }";
+    f = {
+      one: new Function("v", `return ${literal};`) as RowFactory,
+      all: new Function(
+        "rows",
+        "from",
+        "const n = rows.length;\n" +
+          "const out = new Array(n > from ? n - from : 0);\n" +
+          `for (let i = from; i < n; i++) { const v = rows[i]; out[i - from] = ${literal}; }\n` +
+          "return out;",
+      ) as RowsFactory,
+    };
   } catch {
-    f = (v) => {
+    const one: RowFactory = (v) => {
       const o: Record<string, unknown> = {};
       for (let i = 0; i < keys.length; i++) o[keys[i]!] = v[idx[i]!];
       return o;
+    };
+    f = {
+      one,
+      all: (rows, from) => {
+        const out: unknown[] = [];
+        for (let i = from; i < rows.length; i++) out.push(one(rows[i]!));
+        return out;
+      },
     };
   }
   if (factories.size >= FACTORY_CACHE_SIZE) factories.delete(factories.keys().next().value as string);

@@ -13,7 +13,7 @@ import {
   NoResultFound,
   ResourceClosedError,
 } from "../util/errors.js";
-import { rowFactory } from "./execution.js";
+import { identityIndexes, rowShape, type RowsFactory } from "./execution.js";
 
 /** The rows of one execution and the position of the cursor, shared by all views. @internal */
 export class RowBuffer {
@@ -74,6 +74,8 @@ abstract class ResultView<T> implements Iterable<T>, AsyncIterable<T> {
     /** @internal */ protected readonly make: (raw: unknown[]) => T,
     /** The values unique() compares by default. @internal */
     protected readonly identity: (raw: unknown[]) => unknown,
+    /** `make` over every row from a position, in one generated loop (row objects). @internal */
+    protected readonly makeAll: RowsFactory | null = null,
   ) {}
 
   private check(): void {
@@ -113,13 +115,16 @@ abstract class ResultView<T> implements Iterable<T>, AsyncIterable<T> {
   all(): T[] {
     this.check();
     const b = this.buffer;
-    const out: T[] = [];
     if (this.seen === null) {
       const rows = b.rows;
-      for (let i = b.pos; i < rows.length; i++) out.push(this.make(rows[i]!));
+      const from = b.pos;
       b.pos = rows.length;
+      if (this.makeAll !== null) return this.makeAll(rows, from) as T[];
+      const out: T[] = [];
+      for (let i = from; i < rows.length; i++) out.push(this.make(rows[i]!));
       return out;
     }
+    const out: T[] = [];
     for (let raw = this.nextRaw(); raw !== undefined; raw = this.nextRaw()) out.push(this.make(raw));
     return out;
   }
@@ -212,9 +217,9 @@ export class Result<Row = Record<string, unknown>, Scalar = unknown> extends Res
 
   /** @internal */
   constructor(buffer: RowBuffer, keys: readonly string[], meta: ResultMeta, indexes?: readonly number[]) {
-    const idx = indexes ?? keys.map((_, i) => i);
-    const pick = indexes ? (raw: unknown[]) => idx.map((i) => raw[i]) : (raw: unknown[]) => raw;
-    super(buffer, rowFactory(keys, indexes), (raw) => rowKey(pick(raw)));
+    const idx = indexes ?? identityIndexes(keys.length);
+    const shape = rowShape(keys, indexes);
+    super(buffer, shape.one, indexes ? (raw) => rowKey(idx.map((i) => raw[i])) : rowKey, shape.all);
     this._keys = keys;
     this._indexes = idx;
     this.meta = meta;
@@ -280,7 +285,7 @@ export class Result<Row = Record<string, unknown>, Scalar = unknown> extends Res
   }
   /** Rows as key → value mappings (rows are already plain objects; SQLAlchemy: `mappings()`). */
   mappings(): MappingResult<Row> {
-    return new MappingResult<Row>(this.buffer, this.make, this.identity);
+    return new MappingResult<Row>(this.buffer, this.make, this.identity, this.makeAll);
   }
   /** Rows as arrays of values in column order (SQLAlchemy: `tuples()`). */
   tuples(): TupleResult<unknown[]> {

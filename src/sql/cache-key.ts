@@ -62,6 +62,9 @@ const FROM_SEEN = "\u0001#";
 const BIND = "\u0001b";
 const BIND_SEEN = "\u0001&";
 
+/** The label while no edge is being followed. */
+const NO_LABEL: readonly unknown[] = [];
+
 /** Above this many parameters, repeats are found through a Map instead of a scan. */
 const BIND_SCAN_LIMIT = 16;
 
@@ -84,6 +87,8 @@ export class CacheKeyBuilder {
   private at: TrieNode<unknown> | null = null;
   /** Probing: how many tokens of `at.label` were matched. */
   private pos = 0;
+  /** Probing: `at.label`, or an empty array when not following the tree (so `push` always takes its slow path). */
+  private label: readonly unknown[] = NO_LABEL;
 
   /**
    * Empties the builder for another statement. (New arrays: setting `length = 0` is a runtime
@@ -98,6 +103,7 @@ export class CacheKeyBuilder {
     this.probing = false;
     this.at = null;
     this.pos = 0;
+    this.label = NO_LABEL;
   }
 
   /** @internal Empties the builder and makes it follow the tokens from `root` instead of recording them. */
@@ -105,6 +111,7 @@ export class CacheKeyBuilder {
     this.reset();
     this.probing = true;
     this.at = root;
+    this.label = root.label;
   }
 
   /** @internal Probing: the node whose key is exactly the tokens written, or null. */
@@ -127,29 +134,34 @@ export class CacheKeyBuilder {
     );
   }
 
-  /** Writes one token: records it, or follows it down the tree. */
+  /**
+   * Writes one token: follows it down the tree, or records it. The common case, the next token
+   * of the current edge, is kept small enough to be inlined into every caller.
+   */
   private push(token: unknown): void {
+    const label = this.label;
+    const pos = this.pos;
+    if (pos < label.length && label[pos] === token) this.pos = pos + 1;
+    else this.pushSlow(token);
+  }
+  /** At the end of an edge (a child to pick), off the tree, or recording. */
+  private pushSlow(token: unknown): void {
     const node = this.at;
     if (node === null) {
       if (!this.probing) this.tokens.push(token);
       return;
     }
-    const label = node.label;
-    const pos = this.pos;
-    if (pos < label.length) {
-      if (label[pos] === token) {
-        this.pos = pos + 1;
-        return;
-      }
-    } else {
+    if (this.pos === node.label.length) {
       const next = childOf(node, token);
       if (next !== undefined) {
         this.at = next;
+        this.label = next.label;
         this.pos = 1;
         return;
       }
     }
     this.at = null;
+    this.label = NO_LABEL;
   }
   /** Appends a fixed tag (never user text). */
   s(tag: string): void {
@@ -236,6 +248,7 @@ export class CacheKeyBuilder {
   uncacheable(_node: ClauseElement): void {
     this.cacheable = false;
     this.at = null;
+    this.label = NO_LABEL;
   }
 
   private positionOf(b: BindParameter<any>): number {

@@ -7,6 +7,8 @@
  * jsonb, and arrays of date/timestamp/timestamptz. This is set per client (the `types` option),
  * never on pg's global parsers. Sessions run with TimeZone=UTC.
  *
+ * Queries go out as pg Query objects whose rows are parsed in place (row-query.ts).
+ *
  * NAMED PREPARED STATEMENTS (prepared.ts): SQL the engine took from its compiled cache runs
  * as a named statement, parsed once per connection; see that file for the cache and its
  * invalidation after DDL.
@@ -20,7 +22,8 @@ import {
   type DriverExecuteOptions,
   type DriverResult,
 } from "../base/driver.js";
-import { PreparedStatements, type PgSubmittable } from "./prepared.js";
+import { PreparedStatements, withCallerStack, type PgSubmittable } from "./prepared.js";
+import { querySender, type PgSend } from "./row-query.js";
 import { ArgumentError } from "../../util/errors.js";
 import { readFileSync } from "node:fs";
 
@@ -81,11 +84,17 @@ export class PgDriverConnection implements DriverConnection {
   private ended = false;
   /** The named prepared statements of this connection; null when disabled (size 0). */
   readonly prepared: PreparedStatements | null;
+  /** Sends a query with rows as arrays (row-query.ts). */
+  private readonly send: PgSend;
   constructor(
     readonly native: PgClient,
     statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE,
+    /** The pg module, for its Query class (row-query.ts); without it, pg's own query() is used. */
+    pg?: { Query?: unknown },
   ) {
-    this.prepared = statementCacheSize > 0 ? new PreparedStatements(native, statementCacheSize) : null;
+    this.send = querySender(native, pg);
+    this.prepared =
+      statementCacheSize > 0 ? new PreparedStatements(native, statementCacheSize, this.send) : null;
     // Without a listener pg would crash the process on a dropped socket.
     native.on("error", (err) => {
       this.brokenBy = err;
@@ -106,9 +115,13 @@ export class PgDriverConnection implements DriverConnection {
       if (options?.prepare === true) return toDriverResult(await prepared.execute(sql, params));
       if (dropsPreparedStatements(sql)) prepared.forgetAll();
     }
-    return toDriverResult(
-      lastResult(await this.native.query({ text: sql, values: params as unknown[], rowMode: "array" })),
-    );
+    let res: PgResult | PgResult[];
+    try {
+      res = await this.send({ text: sql, values: params });
+    } catch (err) {
+      throw withCallerStack(err);
+    }
+    return toDriverResult(lastResult(res));
   }
 
   async executeMany(
@@ -147,7 +160,7 @@ export class PgDriverConnection implements DriverConnection {
       });
       const fetch = `FETCH FORWARD ${Math.max(1, Math.floor(batchSize))} FROM ${name}`;
       for (let first = true; ; first = false) {
-        const res = lastResult(await this.native.query({ text: fetch, rowMode: "array" }));
+        const res = lastResult(await this.send({ text: fetch }));
         const columns = res.fields.map((f) => f.name);
         // The first batch is yielded even when empty: it tells the column names.
         if (res.rows.length > 0 || first)
@@ -156,7 +169,7 @@ export class PgDriverConnection implements DriverConnection {
       }
     } catch (err) {
       failed = true;
-      throw err;
+      throw withCallerStack(err);
     } finally {
       if (!this.broken) {
         try {
@@ -280,7 +293,7 @@ export async function connect(args: ConnectArgs): Promise<DriverConnection> {
   if (q.connect_timeout) config.connectionTimeoutMillis = Number(q.connect_timeout) * 1000;
   const size = statementCacheSize(args);
   const client: PgClient = new pg.Client({ ...config, ...args.driverOptions });
-  const conn = new PgDriverConnection(client, size);
+  const conn = new PgDriverConnection(client, size, pg);
   try {
     await client.connect();
   } catch (err) {

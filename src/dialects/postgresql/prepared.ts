@@ -23,6 +23,7 @@
  * the work again in a new transaction (SQLAlchemy's asyncpg dialect does the same).
  */
 import { markStaleStatement } from "./errors.js";
+import type { PgQueryResult, PgSend } from "./row-query.js";
 
 /** pg's "Submittable": an object `client.query()` queues and drives like its own queries. */
 export interface PgSubmittable {
@@ -38,19 +39,7 @@ interface PgWire {
   parsedStatements?: Record<string, string>;
 }
 
-interface PgQueryResult {
-  rows: unknown[][];
-  fields: { name: string }[];
-  rowCount: number | null;
-}
-
 interface PgClientLike {
-  query(config: {
-    text: string;
-    name: string;
-    values: unknown[];
-    rowMode: "array";
-  }): Promise<PgQueryResult | PgQueryResult[]>;
   query(submittable: PgSubmittable): PgSubmittable;
   getTransactionStatus?(): string | null;
   readonly connection?: PgWire;
@@ -82,6 +71,8 @@ export class PreparedStatements {
   constructor(
     private readonly client: PgClientLike,
     readonly size: number,
+    /** How queries are sent (row-query.ts). */
+    private readonly send: PgSend,
   ) {}
 
   /** How many statements this connection keeps prepared (for tests and diagnostics). */
@@ -102,19 +93,19 @@ export class PreparedStatements {
     // A statement outside a transaction block can be run again after a failure; inside one it can't.
     const idle = this.client.getTransactionStatus?.() === "I";
     try {
-      return last(
-        await this.client.query({ name, text: sql, values: values as unknown[], rowMode: "array" }),
-      );
+      return last(await this.send({ name, text: sql, values }));
     } catch (err) {
       const stale = staleKind(err);
-      if (stale === null) throw err;
+      if (stale === null) throw withCallerStack(err);
       this.forget(sql, name, stale === "changed");
-      if (!idle) throw markStaleStatement(err);
+      if (!idle) throw markStaleStatement(withCallerStack(err));
       const again = this.add(sql);
       if (this.toClose.length > 0) this.flushCloses();
-      return last(
-        await this.client.query({ name: again, text: sql, values: values as unknown[], rowMode: "array" }),
-      );
+      try {
+        return last(await this.send({ name: again, text: sql, values }));
+      } catch (err2) {
+        throw withCallerStack(err2);
+      }
     }
   }
 
@@ -155,6 +146,15 @@ export class PreparedStatements {
     // Queued ahead of the query about to be sent; pg runs its queue in order.
     this.client.query(new CloseStatements(names));
   }
+}
+
+/**
+ * A driver error's stack, which starts at the socket read, replaced by one that leads back to
+ * the caller (through the async frames), as pg does for the queries it answers with a promise.
+ */
+export function withCallerStack(err: unknown): unknown {
+  if (err instanceof Error) Error.captureStackTrace(err);
+  return err;
 }
 
 function last(r: PgQueryResult | PgQueryResult[]): PgQueryResult {
