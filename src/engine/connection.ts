@@ -180,7 +180,7 @@ export class Connection implements TransactionHost {
     const begun = autobegin(this, plan.compiled);
     if (begun !== undefined) await begun;
     const isInsert = plan.compiled.kind === "insert";
-    const raw = isInsert && !many ? new Array<unknown>(plan.compiled.binds.length) : undefined;
+    const raw = isInsert && !many ? new Array<unknown>(plan.bindProcessors.length) : undefined;
     const values: CursorParameters = many
       ? (params as readonly Params[]).map((p) => assembleParams(plan, p))
       : assembleParams(plan, first, raw);

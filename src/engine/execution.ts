@@ -100,7 +100,10 @@ function carriesValues(stmt: { readonly kind: string }): boolean {
  * `raw`, when given, receives the values before bind processing (for insertedPrimaryKey).
  */
 export function assembleParams(plan: ExecutionPlan, params: Params | undefined, raw?: unknown[]): unknown[] {
-  const slots: readonly BindSlot[] = plan.compiled.binds;
+  // A cache hit keeps its values apart from the shared slots (sql/cache.ts, CompiledWithValues).
+  const hit = plan.compiled as { _slots?: readonly BindSlot[]; _values?: readonly unknown[] };
+  const own = hit._values;
+  const slots: readonly BindSlot[] = own === undefined ? plan.compiled.binds : hit._slots!;
   const procs = plan.bindProcessors;
   const n = slots.length;
   const out = new Array<unknown>(n);
@@ -108,7 +111,7 @@ export function assembleParams(plan: ExecutionPlan, params: Params | undefined, 
     const slot = slots[i]!;
     let v: unknown;
     if (params !== undefined && hasOwn.call(params, slot.key)) v = params[slot.key];
-    else if (slot.hasValue) v = slot.value;
+    else if (slot.hasValue) v = own === undefined ? slot.value : own[i];
     else if (slot.compute) v = slot.compute();
     else throw new UnboundParameterError(slot.key);
     if (raw) raw[i] = v;

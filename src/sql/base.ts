@@ -295,6 +295,13 @@ export abstract class ColumnElement<T = unknown, K extends string = string> exte
 export class BindParameter<T = unknown> extends ColumnElement<T> {
   readonly kind = "bindparam";
   /**
+   * @internal Where the cache-key builder that last met this parameter put it (`CacheKeyBuilder.bind`):
+   * the builder's pass number and the position in its values. A memo, not part of the expression.
+   */
+  _ckPass = 0;
+  /** @internal See `_ckPass`. */
+  _ckPos = 0;
+  /**
    * @param name  the key by which execution parameters can supply a value, or null for an anonymous value
    * @param value the value carried by the statement (undefined: must come from execution parameters)
    */

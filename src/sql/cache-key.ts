@@ -65,8 +65,11 @@ const BIND_SEEN = "\u0001&";
 /** The label while no edge is being followed. */
 const NO_LABEL: readonly unknown[] = [];
 
-/** Above this many parameters, repeats are found through a Map instead of a scan. */
-const BIND_SCAN_LIMIT = 16;
+/**
+ * Numbers each builder pass (`reset`), so that a BindParameter stamped with the current pass was
+ * met earlier in this key: finding a repeated parameter costs one comparison, not a search.
+ */
+let passes = 0;
 
 /**
  * Builds one statement's key; see the module comment. It either records the tokens (`tokens`,
@@ -81,7 +84,8 @@ export class CacheKeyBuilder {
   /** False once a node that cannot be cached was met. */
   cacheable = true;
   private froms: FromClause[] = [];
-  private bindPositions: Map<BindParameter<any>, number> | null = null;
+  /** This pass's number (see `passes`). */
+  private pass = ++passes;
   private probing = false;
   /** Probing: the tree node reached, null once the tokens left the tree. */
   private at: TrieNode<unknown> | null = null;
@@ -99,7 +103,7 @@ export class CacheKeyBuilder {
     this.binds = [];
     if (this.froms.length !== 0) this.froms = [];
     this.cacheable = true;
-    this.bindPositions = null;
+    this.pass = ++passes;
     this.probing = false;
     this.at = null;
     this.pos = 0;
@@ -225,15 +229,15 @@ export class CacheKeyBuilder {
   }
   /** A bound parameter: its type and name shape the SQL, its value is extracted. */
   bind(b: BindParameter<any>): void {
-    const seen = this.positionOf(b);
-    if (seen !== -1) {
+    if (b._ckPass === this.pass) {
       // The same parameter object used twice stays one value.
       this.push(BIND_SEEN);
-      this.push(seen);
+      this.push(b._ckPos);
       return;
     }
     const value = b.value;
-    if (this.bindPositions !== null) this.bindPositions.set(b, this.binds.length);
+    b._ckPass = this.pass;
+    b._ckPos = this.binds.length;
     this.binds.push(b);
     if (b.name === null && value !== undefined) {
       // The common case, `col.eq(5)`: one token holding the type.
@@ -249,18 +253,6 @@ export class CacheKeyBuilder {
     this.cacheable = false;
     this.at = null;
     this.label = NO_LABEL;
-  }
-
-  private positionOf(b: BindParameter<any>): number {
-    const binds = this.binds;
-    if (this.bindPositions !== null) return this.bindPositions.get(b) ?? -1;
-    if (binds.length <= BIND_SCAN_LIMIT) {
-      // A loop, not indexOf: the builtin's call costs more than scanning a few items.
-      for (let i = 0; i < binds.length; i++) if (binds[i] === b) return i;
-      return -1;
-    }
-    this.bindPositions = new Map(binds.map((x, i) => [x, i]));
-    return this.bindPositions.get(b) ?? -1;
   }
 }
 

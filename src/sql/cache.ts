@@ -9,7 +9,7 @@
 import type { BindParameter, ClauseElement } from "./base.js";
 import { CacheKeyBuilder } from "./cache-key.js";
 import { KeyTrie, type TrieNode } from "./key-trie.js";
-import type { CompiledStatement } from "./compiled.js";
+import type { BindSlot, CompiledStatement } from "./compiled.js";
 import type { CompileOptions, CompiledWithLayout } from "./compiler-expressions.js";
 
 /** What the cache needs of a dialect: `Dialect.compile`. */
@@ -271,31 +271,66 @@ const scratch = new CacheKeyBuilder();
 /** The cached statement with each slot's value taken from the new statement. */
 function withValues(c: CompiledWithLayout, params: readonly BindParameter<any>[]): CompiledWithLayout {
   const idx = c.bindIndexes;
-  // A copy of the cached slots (one builtin copy), then a new slot wherever the value differs.
-  const binds = c.binds.slice();
-  for (let i = 0; i < binds.length; i++) {
+  const slots = c.binds;
+  const values = new Array<unknown>(slots.length);
+  for (let i = 0; i < values.length; i++) {
     const j = idx[i]!;
-    if (j < 0) continue;
-    const slot = binds[i]!;
-    const value = params[j]!.value;
-    if (value !== slot.value)
-      binds[i] = { key: slot.key, value, hasValue: slot.hasValue, type: slot.type, compute: slot.compute };
+    values[i] = j < 0 ? slots[i]!.value : params[j]!.value;
   }
-  const out: Mutable<CompiledWithLayout> = {
-    sql: c.sql,
-    binds,
-    bindIndexes: idx,
-    resultColumns: c.resultColumns,
-    kind: c.kind,
-    returnsRows: c.returnsRows,
-    dialect: c.dialect,
-  };
-  // Assigned, not spread in: conditional spreads cost as much as the rest of a hit.
-  if (c.implicitReturning) out.implicitReturning = true;
-  if (c.manyValues) out.manyValues = c.manyValues;
-  if (c.plainRead) out.plainRead = true;
-  if (c.opaque) out.opaque = true;
-  return out;
+  return new CompiledWithValues(c, values);
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/**
+ * A cache hit: the cached statement with this statement's values. Its parameter slots are
+ * made only if `binds` is read; the engine reads `_slots` and `_values` instead
+ * (`assembleParams`), which saves an object per parameter on every hit.
+ */
+class CompiledWithValues implements CompiledWithLayout {
+  readonly sql: string;
+  readonly bindIndexes: readonly number[];
+  readonly resultColumns: CompiledWithLayout["resultColumns"];
+  readonly kind: CompiledWithLayout["kind"];
+  readonly returnsRows: boolean;
+  readonly dialect: string;
+  readonly implicitReturning: boolean | undefined;
+  readonly manyValues: CompiledWithLayout["manyValues"];
+  readonly plainRead: boolean | undefined;
+  readonly opaque: boolean | undefined;
+  /** @internal The cached statement's slots (their values are the cached statement's). */
+  readonly _slots: readonly BindSlot[];
+  private own: BindSlot[] | null = null;
+  constructor(
+    c: CompiledWithLayout,
+    /** @internal This statement's value for each slot (the cached one where the statement gives none). */
+    readonly _values: readonly unknown[],
+  ) {
+    this.sql = c.sql;
+    this.bindIndexes = c.bindIndexes;
+    this.resultColumns = c.resultColumns;
+    this.kind = c.kind;
+    this.returnsRows = c.returnsRows;
+    this.dialect = c.dialect;
+    this.implicitReturning = c.implicitReturning;
+    this.manyValues = c.manyValues;
+    this.plainRead = c.plainRead;
+    this.opaque = c.opaque;
+    this._slots = c.binds;
+  }
+  get binds(): readonly BindSlot[] {
+    if (this.own === null) {
+      const values = this._values;
+      this.own = this._slots.map((slot, i) =>
+        values[i] === slot.value
+          ? slot
+          : {
+              key: slot.key,
+              value: values[i],
+              hasValue: slot.hasValue,
+              type: slot.type,
+              compute: slot.compute,
+            },
+      );
+    }
+    return this.own;
+  }
+}

@@ -4,7 +4,7 @@
  */
 import { ArgumentError } from "../util/errors.js";
 import type { CacheKeyBuilder } from "./cache-key.js";
-import { ClauseElement, ColumnElement, registerNodes, type Direction } from "./base.js";
+import { BindParameter, ClauseElement, ColumnElement, registerNodes, type Direction } from "./base.js";
 import { describeValue } from "./coercions.js";
 import type { SqlCompiler } from "./compiler.js";
 import { BOOLEAN_TYPE } from "./types/internal.js";
@@ -32,10 +32,16 @@ export class BinaryExpression<T = unknown> extends ColumnElement<T> {
   override _ck(k: CacheKeyBuilder): void {
     const tag = this._ckTag;
     if (tag !== null) {
-      // A comparison: the tag stands for the operator and the boolean type.
+      // A comparison: the tag stands for the operator and the boolean type. Its commonest sides,
+      // a schema column and a value, are keyed here: a call through `_ck` from this one site,
+      // which sees every node class, is a megamorphic call dearer than keying them.
       k.s(tag);
-      this.left._ck(k);
-      this.right._ck(k);
+      const left = this.left;
+      if ((left as { _keyedById?: boolean })._keyedById === true) k.id(left);
+      else left._ck(k);
+      const right = this.right;
+      if (right instanceof BindParameter) k.bind(right);
+      else right._ck(k);
       return;
     }
     k.s("(");
