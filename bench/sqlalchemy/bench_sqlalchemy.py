@@ -252,7 +252,9 @@ def main():
         try:
             runs = a["runs"]
             r = 0
-            while r < a["warmup"] + runs:
+            warm_until = None  # the warm-up ends after a["warmup"] runs and a["warmupMs"] ms, as in bench/src/child.ts
+            warmed = 0.0
+            while warm_until is None or r < warm_until + runs:
                 if w == "W1":
                     b.truncate()
                     state["loaded"] = False
@@ -263,8 +265,10 @@ def main():
                 t0 = time.perf_counter()
                 fn(r)
                 dt = (time.perf_counter() - t0) * 1000
-                if r < a["warmup"]:
-                    if r == a["warmup"] - 1:
+                if warm_until is None:
+                    warmed += dt
+                    if r + 1 >= a["warmup"] and (warmed >= a.get("warmupMs", 0) or r + 1 >= 200):
+                        warm_until = r + 1
                         runs = max(a["minRuns"], min(a["runs"], int(a["budgetMs"] / max(dt, 1e-3))))
                 else:
                     samples.append(dt)

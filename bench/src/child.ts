@@ -2,8 +2,9 @@
  * Runs one library on one database, every selected workload, in its own process (so no
  * library's JIT state, caches or heap affect another's). Prints one JSON line on stdout.
  *
- * Per workload: data set up outside the timing, one warm-up, then `runs` timed runs (GC forced
- * before each), each verified; the median is what the report shows. W6's modes (build only,
+ * Per workload: data set up outside the timing, a warm-up (at least one run, and runs until
+ * `warmupMs` have passed), then `runs` timed runs (GC forced before each), each verified; the
+ * median is what the report shows. W6's modes (build only,
  * cache hit, full compile) run interleaved, round by round, since the report compares them.
  */
 import { performance } from "node:perf_hooks";
@@ -33,7 +34,10 @@ export interface ChildArgs {
   workloads: WorkloadId[];
   sizes: Sizes;
   runs: number;
+  /** Warm-up: at least this many untimed runs… */
   warmup: number;
+  /** …and, for fast workloads, runs until this many ms have passed (JIT tiers need time, not one run). */
+  warmupMs: number;
   /** Time (ms) the timed runs of one workload should take: runs = clamp(budgetMs / warm-up time, minRuns, runs). */
   budgetMs: number;
   minRuns: number;
@@ -73,6 +77,9 @@ const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
+
+/** A bound on warm-up runs for very fast workloads. */
+const MAX_WARMUP_RUNS = 200;
 
 type Step = { before?: (run: number) => Promise<void>; run: (run: number) => Promise<void> };
 
@@ -211,23 +218,34 @@ export async function runChild(args: ChildArgs): Promise<ChildResult> {
       ? new Profiler(path.join(args.profileDir, `${args.db}-${args.lib}-${w}.cpuprofile`))
       : null;
     try {
-      let runs = args.runs;
-      for (let r = 0; r < args.warmup + runs; r++) {
+      // Warm-up: at least `warmup` runs, and for a fast workload more, up to `warmupMs`, so the
+      // timed runs measure code the JIT has optimized (one 5 ms run leaves most of it interpreted).
+      let r = 0;
+      let warmed = 0;
+      let last = 0;
+      while (r < args.warmup || (warmed < args.warmupMs && r < MAX_WARMUP_RUNS)) {
         await step.before?.(r);
         gc();
-        if (r === args.warmup) await profiler?.start();
-        if (profiler && r >= args.warmup) await profiler.resume();
+        const t0 = performance.now();
+        await step.run(r);
+        last = performance.now() - t0;
+        warmed += last;
+        r++;
+      }
+      const runs = Math.max(
+        args.minRuns,
+        Math.min(args.runs, Math.floor(args.budgetMs / Math.max(last, 1e-3))),
+      );
+      await profiler?.start();
+      for (let i = 0; i < runs; i++, r++) {
+        await step.before?.(r);
+        gc();
+        await profiler?.resume();
         const t0 = performance.now();
         await step.run(r);
         const dt = performance.now() - t0;
-        if (profiler && r >= args.warmup) await profiler.pause();
-        if (r < args.warmup) {
-          if (r === args.warmup - 1)
-            runs = Math.max(
-              args.minRuns,
-              Math.min(args.runs, Math.floor(args.budgetMs / Math.max(dt, 1e-3))),
-            );
-        } else samples.push(dt);
+        await profiler?.pause();
+        samples.push(dt);
       }
       await profiler?.stop();
       result.workloads[w] = { status: "ok", samples, median: median(samples), min: Math.min(...samples) };
@@ -257,7 +275,9 @@ export async function runChild(args: ChildArgs): Promise<ChildResult> {
 async function timeInterleaved(group: Step[], args: ChildArgs): Promise<number[][]> {
   const samples = group.map((): number[] => []);
   let round = 0;
-  for (let w = 0; w < args.warmup; w++) {
+  let warmed = 0;
+  let w = 0;
+  while (w < args.warmup || (warmed < args.warmupMs * group.length && w < MAX_WARMUP_RUNS)) {
     round = 0;
     for (const step of group) {
       gc();
@@ -265,6 +285,8 @@ async function timeInterleaved(group: Step[], args: ChildArgs): Promise<number[]
       await step.run(w);
       round += performance.now() - t0;
     }
+    warmed += round;
+    w++;
   }
   const budget = args.budgetMs * group.length;
   const rounds = Math.max(args.minRuns, Math.min(args.runs, Math.floor(budget / Math.max(round, 1e-3))));
@@ -272,7 +294,7 @@ async function timeInterleaved(group: Step[], args: ChildArgs): Promise<number[]
     for (let i = 0; i < group.length; i++) {
       gc();
       const t0 = performance.now();
-      await group[i]!.run(args.warmup + r);
+      await group[i]!.run(w + r);
       samples[i]!.push(performance.now() - t0);
     }
   }

@@ -5,7 +5,7 @@
  *
  * Options: --db=sqlite,postgresql,mariadb  --lib=raw,athanor-core,…  --workloads=W1,W2e,…
  *          --runs=15 (at most; fewer for slow workloads, at least 3: see --budget) --budget=1000 (ms of timed
- *          runs per workload) --warmup=1 --scale=1 --smoke (tiny sizes, results under .data/smoke)
+ *          runs per workload) --warmup=1 (runs, at least) --warmup-ms=250 (warm-up time, at least) --scale=1 --smoke (tiny sizes, results under .data/smoke)
  *          --cpu-prof / --profile (Athanor adapters by default: a V8 CPU profile of each workload's timed
  *          runs, written to <out>/profiles/*.cpuprofile and summarized in <out>/profile.md)
  *          --no-t1 --no-sqlalchemy --out=DIR
@@ -45,6 +45,7 @@ interface Options {
   workloads: WorkloadId[];
   runs: number;
   warmup: number;
+  warmupMs: number;
   budgetMs: number;
   sizes: Sizes;
   smoke: boolean;
@@ -81,6 +82,7 @@ function parseArgs(argv: string[]): Options {
     runs: Number(get("runs") ?? (smoke ? 1 : 15)),
     budgetMs: Number(get("budget") ?? 1000),
     warmup: Number(get("warmup") ?? 1),
+    warmupMs: Number(get("warmup-ms") ?? (smoke ? 0 : 250)),
     sizes: smoke ? SMOKE_SIZES : scaled(DEFAULT_SIZES, scale),
     smoke,
     profile,
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
     sizes: o.sizes,
     runs: o.runs,
     warmup: o.warmup,
+    warmupMs: o.warmupMs,
     servers: {},
     results: [],
     t1: null,
@@ -200,6 +203,7 @@ async function main(): Promise<void> {
           sizes: o.sizes,
           runs: o.runs,
           warmup: o.warmup,
+          warmupMs: o.warmupMs,
           budgetMs: o.budgetMs,
           minRuns: Math.min(3, o.runs),
           profileDir,
@@ -222,6 +226,7 @@ async function main(): Promise<void> {
       o.sizes,
       o.runs,
       o.warmup,
+      o.warmupMs,
       o.budgetMs,
     ).catch((err): SqlAlchemyResult => ({
       available: false,

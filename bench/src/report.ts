@@ -12,6 +12,8 @@ export interface BenchReport {
   sizes: Sizes;
   runs: number;
   warmup: number;
+  /** Warm-up time (ms): fast workloads run untimed until it has passed (absent in older reports). */
+  warmupMs?: number;
   servers: Partial<Record<DbKind, string>>;
   results: ChildResult[];
   t1: T1Result | null;
@@ -97,7 +99,7 @@ export function renderMarkdown(report: BenchReport): string {
       `${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average at start ${m.loadAverage.join(" / ")}.`,
   );
   out.push(
-    `Each cell: median of ${report.runs} timed runs after ${report.warmup} warm-up, in milliseconds, and (×) the ratio to the raw driver on the ` +
+    `Each cell: median of up to ${report.runs} timed runs after a warm-up (at least ${report.warmup} run${report.warmup === 1 ? "" : "s"}${report.warmupMs ? `, and at least ${report.warmupMs} ms` : ""}), in milliseconds, and (×) the ratio to the raw driver on the ` +
       "same database and workload. Every run is verified (counts and sums of what was loaded or written). " +
       "`—`: the library has no such path (the reasons are listed after the tables).",
     "",

@@ -37,6 +37,7 @@ export async function runSqlAlchemy(
   sizes: Sizes,
   runs: number,
   warmup: number,
+  warmupMs: number,
   budgetMs = 2500,
 ): Promise<SqlAlchemyResult> {
   const probe = spawnSync(
@@ -69,6 +70,7 @@ export async function runSqlAlchemy(
       sizes,
       runs,
       warmup,
+      warmupMs,
       budgetMs,
       minRuns: Math.min(3, runs),
       workloads: WORKLOADS,
