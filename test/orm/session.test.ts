@@ -469,5 +469,30 @@ ormSuite("session", Base.metadata, (ctx) => {
         await engine.dispose();
       }
     });
+
+    test("closed while its first checkout is under way: the connection goes back, the lookup fails clearly", async () => {
+      const engine = createEngine(ctx.target.url, { poolSize: 1, maxOverflow: 0 });
+      try {
+        await Base.metadata.createAll(engine); // an in-memory SQLite engine is a database of its own
+        let id: number;
+        {
+          await using setup = new Session({ bind: engine });
+          const a = new Author({ name: "racer" });
+          setup.add(a);
+          await setup.commit();
+          id = a.id;
+        }
+        const s = new Session({ bind: engine });
+        const lookup = s.get(Author, id); // not awaited: the checkout is under way
+        await s.close();
+        await expect(lookup).rejects.toThrow(/closed/i);
+        expect(engine.pool.checkedOut()).toBe(0);
+        // The one connection is free: a new Session gets it (it would wait for poolTimeout otherwise).
+        await using again = new Session({ bind: engine });
+        expect((await again.get(Author, id))!.name).toBe("racer");
+      } finally {
+        await engine.dispose();
+      }
+    });
   });
 });

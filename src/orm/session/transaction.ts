@@ -130,11 +130,17 @@ export class SessionTransaction {
     this.connecting = connecting;
     connecting.then(
       (c) => {
-        this.conn = c;
-        this.connecting = null;
+        if (this.connecting === connecting) {
+          this.conn = c;
+          this.connecting = null;
+        } else {
+          // The Session was closed while this checkout was under way: the connection goes back
+          // at once (this reaction runs before any caller's, so their statements find it closed).
+          void c.close().catch(() => undefined);
+        }
       },
       () => {
-        this.connecting = null;
+        if (this.connecting === connecting) this.connecting = null;
       },
     );
     return connecting;
@@ -163,7 +169,16 @@ export class SessionTransaction {
    */
   releaseConnection(): Promise<void> {
     const c = this.conn;
-    if (c === null) return RESOLVED;
+    if (c === null) {
+      const pending = this.connecting;
+      if (pending === null) return RESOLVED;
+      // A checkout still under way (a lookup not awaited before close): not kept by a closed Session.
+      this.connecting = null;
+      return pending.then(
+        (conn) => conn.close(),
+        () => undefined,
+      );
+    }
     this.conn = null;
     try {
       return c.close();
