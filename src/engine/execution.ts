@@ -100,9 +100,14 @@ function carriesValues(stmt: { readonly kind: string }): boolean {
  * `raw`, when given, receives the values before bind processing (for insertedPrimaryKey).
  */
 export function assembleParams(plan: ExecutionPlan, params: Params | undefined, raw?: unknown[]): unknown[] {
-  // A cache hit keeps its values apart from the shared slots (sql/cache.ts, CompiledWithValues).
-  const hit = plan.compiled as { _slots?: readonly BindSlot[]; _values?: readonly unknown[] };
-  const own = hit._values;
+  // A cache hit keeps its parameters apart from the shared slots (sql/cache.ts, CompiledWithValues).
+  const hit = plan.compiled as {
+    _slots?: readonly BindSlot[];
+    _params?: readonly { readonly value: unknown }[];
+    bindIndexes?: readonly number[];
+  };
+  const own = hit._params;
+  const idx = hit.bindIndexes;
   const slots: readonly BindSlot[] = own === undefined ? plan.compiled.binds : hit._slots!;
   const procs = plan.bindProcessors;
   const n = slots.length;
@@ -111,8 +116,10 @@ export function assembleParams(plan: ExecutionPlan, params: Params | undefined, 
     const slot = slots[i]!;
     let v: unknown;
     if (params !== undefined && hasOwn.call(params, slot.key)) v = params[slot.key];
-    else if (slot.hasValue) v = own === undefined ? slot.value : own[i];
-    else if (slot.compute) v = slot.compute();
+    else if (slot.hasValue) {
+      const j = own === undefined ? -1 : idx![i]!;
+      v = j < 0 ? slot.value : own![j]!.value;
+    } else if (slot.compute) v = slot.compute();
     else throw new UnboundParameterError(slot.key);
     if (raw) raw[i] = v;
     if (v === null || v === undefined) out[i] = null;

@@ -422,6 +422,10 @@ export abstract class FromClause extends ClauseElement {
    * and constraints are part of it), rather than by what it spells.
    */
   readonly _keyedById: boolean = false;
+  /** @internal Where the cache-key builder that last met this FROM put it (see `BindParameter._ckPass`). */
+  _ckPass = 0;
+  /** @internal See `_ckPass`. */
+  _ckPos = 0;
   override _ck(k: CacheKeyBuilder): void {
     k.from(this);
   }

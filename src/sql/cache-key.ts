@@ -66,8 +66,8 @@ const BIND_SEEN = "\u0001&";
 const NO_LABEL: readonly unknown[] = [];
 
 /**
- * Numbers each builder pass (`reset`), so that a BindParameter stamped with the current pass was
- * met earlier in this key: finding a repeated parameter costs one comparison, not a search.
+ * Numbers each builder pass (`reset`), so that a BindParameter or FROM stamped with the current
+ * pass was met earlier in this key: finding a repeat costs one comparison, not a search.
  */
 let passes = 0;
 
@@ -83,7 +83,8 @@ export class CacheKeyBuilder {
   binds: BindParameter<any>[] = [];
   /** False once a node that cannot be cached was met. */
   cacheable = true;
-  private froms: FromClause[] = [];
+  /** How many FROMs were written in full in this pass (a repeat refers to one by its number). */
+  private fromCount = 0;
   /** This pass's number (see `passes`). */
   private pass = ++passes;
   private probing = false;
@@ -101,7 +102,7 @@ export class CacheKeyBuilder {
   reset(): void {
     if (this.tokens.length !== 0) this.tokens = [];
     this.binds = [];
-    if (this.froms.length !== 0) this.froms = [];
+    this.fromCount = 0;
     this.cacheable = true;
     this.pass = ++passes;
     this.probing = false;
@@ -203,20 +204,13 @@ export class CacheKeyBuilder {
       this.push(f);
       return;
     }
-    const froms = this.froms;
-    let seen = -1;
-    for (let i = 0; i < froms.length; i++) {
-      if (froms[i] === f) {
-        seen = i;
-        break;
-      }
-    }
-    if (seen !== -1) {
+    if (f._ckPass === this.pass) {
       this.push(FROM_SEEN);
-      this.push(seen);
+      this.push(f._ckPos);
       return;
     }
-    this.froms.push(f);
+    f._ckPass = this.pass;
+    f._ckPos = this.fromCount++;
     f._fromKey(this);
   }
   /**

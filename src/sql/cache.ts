@@ -270,19 +270,13 @@ const scratch = new CacheKeyBuilder();
 
 /** The cached statement with each slot's value taken from the new statement. */
 function withValues(c: CompiledWithLayout, params: readonly BindParameter<any>[]): CompiledWithLayout {
-  const idx = c.bindIndexes;
-  const slots = c.binds;
-  const values = new Array<unknown>(slots.length);
-  for (let i = 0; i < values.length; i++) {
-    const j = idx[i]!;
-    values[i] = j < 0 ? slots[i]!.value : params[j]!.value;
-  }
-  return new CompiledWithValues(c, values);
+  return new CompiledWithValues(c, params);
 }
 
 /**
- * A cache hit: the cached statement with this statement's values. Its parameter slots are
- * made only if `binds` is read; the engine reads `_slots` and `_values` instead
+ * A cache hit: the cached statement with this statement's parameters. Slot `i` takes the value
+ * of `_params[bindIndexes[i]]` (the cached slot's own where the index is -1). The slots are
+ * made only if `binds` is read; the engine reads `_slots` and `_params` instead
  * (`assembleParams`), which saves an object per parameter on every hit.
  */
 class CompiledWithValues implements CompiledWithLayout {
@@ -301,8 +295,8 @@ class CompiledWithValues implements CompiledWithLayout {
   private own: BindSlot[] | null = null;
   constructor(
     c: CompiledWithLayout,
-    /** @internal This statement's value for each slot (the cached one where the statement gives none). */
-    readonly _values: readonly unknown[],
+    /** @internal This statement's bound parameters, in key order (`CacheKeyBuilder.binds`). */
+    readonly _params: readonly BindParameter<any>[],
   ) {
     this.sql = c.sql;
     this.bindIndexes = c.bindIndexes;
@@ -318,18 +312,15 @@ class CompiledWithValues implements CompiledWithLayout {
   }
   get binds(): readonly BindSlot[] {
     if (this.own === null) {
-      const values = this._values;
-      this.own = this._slots.map((slot, i) =>
-        values[i] === slot.value
+      const idx = this.bindIndexes;
+      const params = this._params;
+      this.own = this._slots.map((slot, i) => {
+        const j = idx[i]!;
+        const value = j < 0 ? slot.value : params[j]!.value;
+        return value === slot.value
           ? slot
-          : {
-              key: slot.key,
-              value: values[i],
-              hasValue: slot.hasValue,
-              type: slot.type,
-              compute: slot.compute,
-            },
-      );
+          : { key: slot.key, value, hasValue: slot.hasValue, type: slot.type, compute: slot.compute };
+      });
     }
     return this.own;
   }
