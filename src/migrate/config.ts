@@ -43,7 +43,8 @@ export interface AthanorConfig {
   transactionPerMigration?: boolean;
   /**
    * Seconds `upgrade`, `downgrade` and `stamp` wait for another run's lock on the database
-   * (PostgreSQL advisory lock, MySQL/MariaDB GET_LOCK) before failing. Default 300; `false` takes no lock.
+   * (PostgreSQL advisory lock, MySQL/MariaDB GET_LOCK, SQLite a write transaction on a `<file>-<version
+   * table>.runlock` side database) before failing. Default 300; `false` takes no lock.
    */
   runLockTimeout?: number | false;
   /** Options for the engine migrations run on. */

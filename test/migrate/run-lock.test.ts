@@ -1,6 +1,6 @@
 /**
  * The migration run lock (MigrationContext.withRunLock; PostgreSQL advisory lock, MySQL/MariaDB
- * GET_LOCK): two `upgrade` runs started together (two deploys) must not both apply a revision;
+ * GET_LOCK, SQLite a write transaction on a side database): two `upgrade` runs started together (two deploys) must not both apply a revision;
  * the second waits, then finds the database at head. A lock held too long fails with
  * MigrationLockedError; `runLockTimeout: false` takes no lock.
  */
@@ -95,5 +95,6 @@ describeEachDialect(
       }
     });
   },
-  { only: ["postgresql", "mysql"] },
+  // Not the in-memory SQLite target: each engine there is a database of its own.
+  { labels: ["sqlite-file", "postgresql", "mysql"] },
 );

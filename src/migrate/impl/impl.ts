@@ -113,8 +113,7 @@ export class MigrateImpl {
    * Takes the lock that keeps two migration runs on one database from interleaving (two deploys
    * running `upgrade` at once), waiting up to `timeoutSeconds`; false if it is still held then.
    * Held by the session, not the transaction, so across the run's commits, until `unlockRuns`
-   * or the session ends. `key` names the version table. Without a lock here (SQLite: the
-   * database's own write lock keeps two runs from writing at once) it returns true.
+   * or the session ends. `key` names the version table. A dialect without one returns true.
    */
   async lockRuns(_key: string, _timeoutSeconds: number): Promise<boolean> {
     return true;

@@ -5,6 +5,13 @@
  * constraints (see sqlite-rebuild.ts). A migration run turns foreign key enforcement off
  * around its transaction, as SQLite's procedure requires, and checks every foreign key
  * (`PRAGMA foreign_key_check`) before committing.
+ *
+ * RUN LOCK. SQLite has no session locks, and a run commits once per revision, so the database's
+ * own write lock can't keep two runs apart (the second failed with "database is locked"). The
+ * run lock is a write transaction (`BEGIN IMMEDIATE`) held on a small side database next to the
+ * database file (`<file>-<version table>.runlock`): held by an open connection like PostgreSQL's
+ * advisory lock, released by the operating system if the process dies. A `:memory:` database
+ * belongs to one connection and takes none.
  */
 import type { ReflectedColumn } from "../../dialects/base/inspector.js";
 import { isIntegerType, type Column } from "../../schema/column.js";
@@ -23,6 +30,8 @@ import {
   RenameTableOp,
 } from "../operations/table-ops.js";
 import { tableKey } from "../../schema/table.js";
+import { createEngine, type Engine } from "../../engine/engine.js";
+import type { Connection } from "../../engine/connection.js";
 import { MigrateImpl } from "./impl.js";
 import { applyToModel, rebuildStatements } from "./sqlite-rebuild.js";
 import { modelFromDatabase, modelFromTable, type TableModel } from "./sqlite-table-model.js";
@@ -34,6 +43,52 @@ export class SqliteImpl extends MigrateImpl {
    * but a table created earlier in the same run (`upgrade head --sql` from base) is known here.
    */
   private readonly offlineTables = new Map<string, TableModel>();
+
+  /** The run lock's side database while it is held (see the module comment). */
+  private runLock: { engine: Engine; conn: Connection } | null = null;
+
+  /** Tries `BEGIN IMMEDIATE` on the side database every 250 ms until it is had or the time is up. */
+  override async lockRuns(key: string, timeoutSeconds: number): Promise<boolean> {
+    const file = this.connection!.engine.url.database;
+    if (!file || file === ":memory:") return true;
+    const lockFile = `${file}-${key.replace(/[^A-Za-z0-9_.-]/g, "_")}.runlock`;
+    // timeout=0: a busy lock fails at once; the waiting is done here, against the run's own deadline.
+    const engine = createEngine(`sqlite:///${lockFile}?timeout=0`, { poolSize: 1 });
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    try {
+      const conn = await engine.connect();
+      conn.executionOptions({ isolationLevel: "AUTOCOMMIT" });
+      for (;;) {
+        try {
+          await conn.execDriverSql("BEGIN IMMEDIATE");
+          this.runLock = { engine, conn };
+          return true;
+        } catch (err) {
+          if ((err as { driverCode?: string }).driverCode !== "SQLITE_BUSY") throw err;
+        }
+        if (Date.now() >= deadline) {
+          await conn.close();
+          await engine.dispose();
+          return false;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(250, Math.max(0, deadline - Date.now()))));
+      }
+    } catch (err) {
+      await engine.dispose().catch(() => undefined);
+      throw err;
+    }
+  }
+  override async unlockRuns(_key: string): Promise<void> {
+    const held = this.runLock;
+    if (held === null) return;
+    this.runLock = null;
+    try {
+      await held.conn.execDriverSql("ROLLBACK");
+      await held.conn.close();
+    } finally {
+      await held.engine.dispose();
+    }
+  }
 
   /** Runs a PRAGMA outside any transaction (inside one, SQLite ignores `foreign_keys`). */
   private async pragmaOutsideTransaction(sql: string): Promise<void> {
