@@ -4,6 +4,7 @@ import type { ChildResult, WorkloadResult } from "./child.js";
 import type { WorkloadId } from "./adapter.js";
 import type { T1Result } from "./t1/run.js";
 import type { SqlAlchemyResult } from "./sqlalchemy.js";
+import { explainMisses } from "./miss-notes.js";
 
 export interface BenchReport {
   startedAt: string;
@@ -165,6 +166,8 @@ export function renderMarkdown(report: BenchReport): string {
 interface TargetLine {
   ok: boolean;
   text: string;
+  /** What the line checks, for the notes on misses (miss-notes.ts): `ratio:<db>:<lib>:<w>`, `peer:<db>:<w>`, `sqlalchemy:<db>:<w>[:floor]`, `w6:<db>`, `t1:<lib>`. */
+  key: string;
 }
 
 export function targetLines(report: BenchReport): TargetLine[] {
@@ -179,6 +182,7 @@ export function targetLines(report: BenchReport): TargetLine[] {
         const r = lookup(report, db, lib, w);
         lines.push({
           ok: false,
+          key: `ratio:${db}:${lib}:${w}`,
           text: `${t}: ${LIB_TITLES[lib]} ${w} ≤ ${limit}× raw — not measured${r?.note ? ` (${r.note.split("\n")[0]})` : ""}`,
         });
         return;
@@ -186,6 +190,7 @@ export function targetLines(report: BenchReport): TargetLine[] {
       const ok = v / base <= limit;
       lines.push({
         ok,
+        key: `ratio:${db}:${lib}:${w}`,
         text: `${t}: ${LIB_TITLES[lib]} ${w} ≤ ${limit}× raw — ${x(v, base)}${ok ? "" : ` (missed by ${((v / base / limit - 1) * 100).toFixed(0)} %)`}`,
       });
     };
@@ -203,12 +208,14 @@ export function targetLines(report: BenchReport): TargetLine[] {
       if (slower.length === 0)
         lines.push({
           ok: true,
+          key: `peer:${db}:${w}`,
           text: `${t}: ${w} Athanor (${fmtMs(best)} ms) faster than every peer measured`,
         });
       else
         for (const [p, v] of slower)
           lines.push({
             ok: false,
+            key: `peer:${db}:${w}`,
             text: `${t}: ${w} Athanor (${fmtMs(best)} ms) slower than ${LIB_TITLES[p]} (${fmtMs(v!)} ms) by ${x(best, v!)}`,
           });
     }
@@ -229,6 +236,7 @@ export function targetLines(report: BenchReport): TargetLine[] {
             : "";
         lines.push({
           ok: sa / orm >= 5,
+          key: `sqlalchemy:${db}:${w}${floor ? ":floor" : ""}`,
           text: `${t}: ${w} Athanor ORM ≥ 5× faster than SQLAlchemy ORM — ${how}${floor}`,
         });
       }
@@ -240,6 +248,7 @@ export function targetLines(report: BenchReport): TargetLine[] {
       const pct = (Math.max(0, h - b) / Math.max(1e-9, c - b)) * 100;
       lines.push({
         ok: pct < 5,
+        key: `w6:${db}`,
         text: `${t}: W6 a cache hit costs < 5 % of a full compile — ${pct.toFixed(1)} %`,
       });
     }
@@ -255,9 +264,15 @@ export function targetLines(report: BenchReport): TargetLine[] {
         const fastest = Math.min(...peers.map((p) => p!.seconds));
         lines.push({
           ok: a.seconds <= fastest,
+          key: `t1:${lib}`,
           text: `T1: ${LIB_TITLES[lib]} tsc time ≤ the faster of Drizzle and Kysely — ${a.seconds.toFixed(2)} s vs ${fastest.toFixed(2)} s`,
         });
-      } else lines.push({ ok: false, text: `T1: ${LIB_TITLES[lib]} not measured (see T1 below)` });
+      } else
+        lines.push({
+          ok: false,
+          key: `t1:${lib}`,
+          text: `T1: ${LIB_TITLES[lib]} not measured (see T1 below)`,
+        });
     }
   }
   return lines;
@@ -266,7 +281,15 @@ export function targetLines(report: BenchReport): TargetLine[] {
 function renderTargets(report: BenchReport): string[] {
   const lines = targetLines(report);
   if (!lines.length) return [];
-  return ["## Targets", "", ...lines.map((l) => `- ${l.ok ? "met" : "**MISSED**"}: ${l.text}`), ""];
+  const out = ["## Targets", "", ...lines.map((l) => `- ${l.ok ? "met" : "**MISSED**"}: ${l.text}`), ""];
+  const explained = explainMisses(lines.filter((l) => !l.ok));
+  if (explained.length) {
+    out.push("### The misses: what the profiles and measurements show", "");
+    for (const { note, lines: missed } of explained)
+      out.push(`- ${note} (${missed.map((l) => l.text.split(" — ")[0]).join("; ")})`);
+    out.push("");
+  }
+  return out;
 }
 
 function renderW6(report: BenchReport): string[] {
