@@ -3,8 +3,9 @@
  * the statement's structural cache key). A statement whose shape was compiled before is
  * not compiled again: the cached SQL and parameter layout take the new statement's values.
  * A hit costs the key's traversal, which follows the cached keys' tree as it goes (see
- * cache-key.ts), and the copy of the values into the parameter slots: no string is built or
- * hashed, no key is stored.
+ * cache-key.ts), and one object that pairs the cached statement with the new statement's
+ * parameters (CompiledWithValues): no string is built or hashed, no key is stored, no value
+ * is copied.
  */
 import type { BindParameter, ClauseElement } from "./base.js";
 import { CacheKeyBuilder } from "./cache-key.js";
@@ -133,7 +134,7 @@ export class StatementCache {
     const keys = options.paramKeys && options.paramKeys.length ? options.paramKeys : null;
     const implicitReturning = options.implicitReturning === true;
     // The same statement object run again (ORM and prepared statements are): reuse its last lookup
-    // instead of keying it again (large for a multi-row INSERT) and copying its values again.
+    // instead of keying it again (large for a multi-row INSERT).
     if (
       this.lastStmt === stmt &&
       this.lastDialect === dialect &&
