@@ -176,7 +176,11 @@ export async function current(config: ResolvedConfig, options: { io?: CommandIO 
     const heads = await knownHeads(contextFor(config, conn, io), scripts);
     if (heads.length === 0) io.out("<base> (no revision applied)");
     const scriptHeads = scripts.map.heads;
-    for (const h of heads) io.out(`${h}${scriptHeads.includes(h) ? " (head)" : ""}`);
+    // As `heads` prints them: the branch labels the revision is on, then whether it is a head.
+    for (const h of heads)
+      io.out(
+        `${h}${scripts.map.has(h) ? labelsMark(scripts.map, h) : ""}${scriptHeads.includes(h) ? " (head)" : ""}`,
+      );
     return heads;
   });
 }

@@ -234,7 +234,10 @@ describeEachDialect(
       expect(await tableNames(ctx.engine)).toEqual(["athanor_version", "ta", "tb", "tn1", "tn2"]);
 
       await command.downgrade(config, "networking@-1", { io: io() });
-      expect(await sorted(command.current(config, { io: io() }))).toEqual(["a2", "n1"]);
+      const cur = collector();
+      expect(await sorted(command.current(config, { io: cur }))).toEqual(["a2", "n1"]);
+      // `current` names the branch a revision is on, as `heads` does.
+      expect([...cur.lines].sort()).toEqual(["a2 (head)", "n1 (networking)"]);
       const down = collector();
       await command.downgrade(config, "networking@base", { io: down });
       expect(down.text()).toMatch(/Running downgrade n1 -> <base>/);
