@@ -4,8 +4,8 @@
  *
  * Per workload: data set up outside the timing, a warm-up (at least one run, and runs until
  * `warmupMs` have passed), then `runs` timed runs (GC forced before each), each verified; the
- * median is what the report shows. W6's modes (build only,
- * cache hit, full compile) run interleaved, round by round, since the report compares them.
+ * median is what the report shows. W6's modes (build only, cache hit, full compile) run
+ * interleaved, round by round, since the report compares them.
  */
 import { performance } from "node:perf_hooks";
 import { Session } from "node:inspector/promises";
@@ -80,6 +80,15 @@ const median = (xs: number[]) => {
 
 /** A bound on warm-up runs for very fast workloads. */
 const MAX_WARMUP_RUNS = 200;
+
+/**
+ * Whether the warm-up goes on after `runs` untimed runs that took `warmedMs` in all: at least
+ * `warmup` runs, and, for a fast workload, more until `warmupMs` (per step timed) have passed, so
+ * the timed runs measure code the JIT has optimized (one 5 ms run leaves most of it interpreted).
+ */
+function stillWarming(args: ChildArgs, runs: number, warmedMs: number, steps = 1): boolean {
+  return runs < args.warmup || (warmedMs < args.warmupMs * steps && runs < MAX_WARMUP_RUNS);
+}
 
 type Step = { before?: (run: number) => Promise<void>; run: (run: number) => Promise<void> };
 
@@ -218,12 +227,10 @@ export async function runChild(args: ChildArgs): Promise<ChildResult> {
       ? new Profiler(path.join(args.profileDir, `${args.db}-${args.lib}-${w}.cpuprofile`))
       : null;
     try {
-      // Warm-up: at least `warmup` runs, and for a fast workload more, up to `warmupMs`, so the
-      // timed runs measure code the JIT has optimized (one 5 ms run leaves most of it interpreted).
       let r = 0;
       let warmed = 0;
       let last = 0;
-      while (r < args.warmup || (warmed < args.warmupMs && r < MAX_WARMUP_RUNS)) {
+      while (stillWarming(args, r, warmed)) {
         await step.before?.(r);
         gc();
         const t0 = performance.now();
@@ -277,7 +284,7 @@ async function timeInterleaved(group: Step[], args: ChildArgs): Promise<number[]
   let round = 0;
   let warmed = 0;
   let w = 0;
-  while (w < args.warmup || (warmed < args.warmupMs * group.length && w < MAX_WARMUP_RUNS)) {
+  while (stillWarming(args, w, warmed, group.length)) {
     round = 0;
     for (const step of group) {
       gc();

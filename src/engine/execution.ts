@@ -6,6 +6,7 @@
  */
 import type { Dialect } from "../dialects/base/dialect.js";
 import type { DriverExecuteOptions } from "../dialects/base/driver.js";
+import { CompiledWithValues } from "../sql/cache.js";
 import type { BindSlot, CompiledStatement } from "../sql/compiled.js";
 import type { Processor } from "../sql/types/type-engine.js";
 import type { Compilable } from "../sql/visitor.js";
@@ -100,15 +101,9 @@ function carriesValues(stmt: { readonly kind: string }): boolean {
  * `raw`, when given, receives the values before bind processing (for insertedPrimaryKey).
  */
 export function assembleParams(plan: ExecutionPlan, params: Params | undefined, raw?: unknown[]): unknown[] {
-  // A cache hit keeps its parameters apart from the shared slots (sql/cache.ts, CompiledWithValues).
-  const hit = plan.compiled as {
-    _slots?: readonly BindSlot[];
-    _params?: readonly { readonly value: unknown }[];
-    bindIndexes?: readonly number[];
-  };
-  const own = hit._params;
-  const idx = hit.bindIndexes;
-  const slots: readonly BindSlot[] = own === undefined ? plan.compiled.binds : hit._slots!;
+  // A cache hit keeps its parameters apart from the shared slots (sql/cache.ts).
+  const hit = plan.compiled instanceof CompiledWithValues ? plan.compiled : null;
+  const slots: readonly BindSlot[] = hit === null ? plan.compiled.binds : hit.slots;
   const procs = plan.bindProcessors;
   const n = slots.length;
   const out = new Array<unknown>(n);
@@ -116,10 +111,8 @@ export function assembleParams(plan: ExecutionPlan, params: Params | undefined, 
     const slot = slots[i]!;
     let v: unknown;
     if (params !== undefined && hasOwn.call(params, slot.key)) v = params[slot.key];
-    else if (slot.hasValue) {
-      const j = own === undefined ? -1 : idx![i]!;
-      v = j < 0 ? slot.value : own![j]!.value;
-    } else if (slot.compute) v = slot.compute();
+    else if (slot.hasValue) v = hit === null ? slot.value : hit.valueAt(i, slot);
+    else if (slot.compute) v = slot.compute();
     else throw new UnboundParameterError(slot.key);
     if (raw) raw[i] = v;
     if (v === null || v === undefined) out[i] = null;

@@ -185,7 +185,7 @@ export class StatementCache {
     }
     this.foundTemplate = e.compiled;
     this.foundHit = true;
-    return e.usesValues ? withValues(e.compiled, binds) : e.compiled;
+    return e.usesValues ? new CompiledWithValues(e.compiled, binds) : e.compiled;
   }
 
   private miss(
@@ -269,18 +269,14 @@ const NO_OPTIONS: CompileOptions = {};
 /** Keys are built in this one builder: a lookup leaves no key behind unless it compiles. */
 const scratch = new CacheKeyBuilder();
 
-/** The cached statement with each slot's value taken from the new statement. */
-function withValues(c: CompiledWithLayout, params: readonly BindParameter<any>[]): CompiledWithLayout {
-  return new CompiledWithValues(c, params);
-}
-
 /**
  * A cache hit: the cached statement with this statement's parameters. Slot `i` takes the value
  * of `_params[bindIndexes[i]]` (the cached slot's own where the index is -1). The slots are
- * made only if `binds` is read; the engine reads `_slots` and `_params` instead
+ * made only if `binds` is read; the engine reads `slots` and `valueAt` instead
  * (`assembleParams`), which saves an object per parameter on every hit.
+ * @internal
  */
-class CompiledWithValues implements CompiledWithLayout {
+export class CompiledWithValues implements CompiledWithLayout {
   readonly sql: string;
   readonly bindIndexes: readonly number[];
   readonly resultColumns: CompiledWithLayout["resultColumns"];
@@ -291,13 +287,13 @@ class CompiledWithValues implements CompiledWithLayout {
   readonly manyValues: CompiledWithLayout["manyValues"];
   readonly plainRead: boolean | undefined;
   readonly opaque: boolean | undefined;
-  /** @internal The cached statement's slots (their values are the cached statement's). */
-  readonly _slots: readonly BindSlot[];
+  /** The cached statement's slots (their values are the cached statement's). */
+  readonly slots: readonly BindSlot[];
   private own: BindSlot[] | null = null;
   constructor(
     c: CompiledWithLayout,
-    /** @internal This statement's bound parameters, in key order (`CacheKeyBuilder.binds`). */
-    readonly _params: readonly BindParameter<any>[],
+    /** This statement's bound parameters, in key order (`CacheKeyBuilder.binds`). */
+    private readonly params: readonly BindParameter<any>[],
   ) {
     this.sql = c.sql;
     this.bindIndexes = c.bindIndexes;
@@ -309,15 +305,17 @@ class CompiledWithValues implements CompiledWithLayout {
     this.manyValues = c.manyValues;
     this.plainRead = c.plainRead;
     this.opaque = c.opaque;
-    this._slots = c.binds;
+    this.slots = c.binds;
+  }
+  /** This statement's value for slot `i` (`slot` is `slots[i]`). */
+  valueAt(i: number, slot: BindSlot): unknown {
+    const j = this.bindIndexes[i]!;
+    return j < 0 ? slot.value : this.params[j]!.value;
   }
   get binds(): readonly BindSlot[] {
     if (this.own === null) {
-      const idx = this.bindIndexes;
-      const params = this._params;
-      this.own = this._slots.map((slot, i) => {
-        const j = idx[i]!;
-        const value = j < 0 ? slot.value : params[j]!.value;
+      this.own = this.slots.map((slot, i) => {
+        const value = this.valueAt(i, slot);
         return value === slot.value
           ? slot
           : { key: slot.key, value, hasValue: slot.hasValue, type: slot.type, compute: slot.compute };

@@ -22,7 +22,8 @@ import {
   type DriverExecuteOptions,
   type DriverResult,
 } from "../base/driver.js";
-import { PreparedStatements, withCallerStack, type PgSubmittable } from "./prepared.js";
+import { withCallerStack } from "./errors.js";
+import { PreparedStatements, type PgSubmittable } from "./prepared.js";
 import { querySender, type PgSend } from "./row-query.js";
 import { ArgumentError } from "../../util/errors.js";
 import { readFileSync } from "node:fs";

@@ -93,6 +93,15 @@ export class InvalidCachedStatementError extends NotSupportedError {}
 const STALE = Symbol("athanor.staleStatement");
 
 /** Marks a pg error as a stale prepared statement met inside a transaction (see prepared.ts). */
+/**
+ * A driver error's stack, which starts at the socket read, replaced by one that leads back to
+ * the caller (through the async frames), as pg does for the queries it answers with a promise.
+ */
+export function withCallerStack(err: unknown): unknown {
+  if (err instanceof Error) Error.captureStackTrace(err);
+  return err;
+}
+
 export function markStaleStatement(err: unknown): unknown {
   if (err !== null && typeof err === "object") (err as Record<symbol, unknown>)[STALE] = true;
   return err;

@@ -22,7 +22,7 @@
  * marked stale: the dialect raises InvalidCachedStatementError, which says to roll back and run
  * the work again in a new transaction (SQLAlchemy's asyncpg dialect does the same).
  */
-import { markStaleStatement } from "./errors.js";
+import { markStaleStatement, withCallerStack } from "./errors.js";
 import type { PgQueryResult, PgSend } from "./row-query.js";
 
 /** pg's "Submittable": an object `client.query()` queues and drives like its own queries. */
@@ -146,15 +146,6 @@ export class PreparedStatements {
     // Queued ahead of the query about to be sent; pg runs its queue in order.
     this.client.query(new CloseStatements(names));
   }
-}
-
-/**
- * A driver error's stack, which starts at the socket read, replaced by one that leads back to
- * the caller (through the async frames), as pg does for the queries it answers with a promise.
- */
-export function withCallerStack(err: unknown): unknown {
-  if (err instanceof Error) Error.captureStackTrace(err);
-  return err;
 }
 
 function last(r: PgQueryResult | PgQueryResult[]): PgQueryResult {

@@ -172,7 +172,8 @@ export class SessionTransaction {
     if (c === null) {
       const pending = this.connecting;
       if (pending === null) return RESOLVED;
-      // A checkout still under way (a lookup not awaited before close): not kept by a closed Session.
+      // A checkout still under way (a lookup not awaited before close): the checkout's own
+      // reaction (see `connection`) closes the connection as it arrives; this waits for that.
       this.connecting = null;
       return pending.then(
         (conn) => conn.close(),
